@@ -1,0 +1,3 @@
+from copydesk.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Built-in checks, one module each (see :mod:`copydesk.registry`)."""

@@ -1,0 +1,33 @@
+"""A paragraph is longer than ``max_words`` words.
+
+Passes: a paragraph of three or four sentences.
+Fails (max_words 250): a single 300-word paragraph; the message gives the count and the excess.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from copydesk.document import Document
+from copydesk.findings import Problem
+
+ID = "readability.paragraph-length"
+CATEGORY = "readability"
+SEVERITY = "info"
+OPTIONS = {
+    "max_words": {"type": "integer", "minimum": 10, "default": 250},
+}
+
+
+def check(document: Document, options: dict) -> Iterator[Problem]:
+    limit = options["max_words"]
+    for b in document.blocks:
+        if b.kind not in ("paragraph", "quote", "list_item"):
+            continue
+        n = len(document.words(b.start, b.end))
+        if n > limit:
+            yield Problem(
+                b.start, b.end,
+                f"paragraph has {n} words, {n - limit} over the limit of {limit}; break it up",
+                score=min(1.0, (n - limit) / limit),
+            )

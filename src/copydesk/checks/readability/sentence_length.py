@@ -1,0 +1,33 @@
+"""A sentence is longer than ``max_words`` words.
+
+Passes: "Children flourish with parental empathy, and they starve in its absence."
+Fails (max_words 40): any sentence of 41 words or more; the message says by how much.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from copydesk.document import Document
+from copydesk.findings import Problem
+
+ID = "readability.sentence-length"
+CATEGORY = "readability"
+SEVERITY = "warning"
+OPTIONS = {
+    "max_words": {"type": "integer", "minimum": 5, "default": 45},
+}
+
+
+def check(document: Document, options: dict) -> Iterator[Problem]:
+    limit = options["max_words"]
+    for s in document.sentences:
+        if document.blocks[s.block].kind in ("reference", "table_row"):
+            continue
+        n = len(document.words(s.start, s.end))
+        if n > limit:
+            yield Problem(
+                s.start, s.end,
+                f"sentence has {n} words, {n - limit} over the limit of {limit}; split it",
+                score=min(1.0, (n - limit) / limit),
+            )

@@ -1,0 +1,216 @@
+"""The one data flow: read -> parse -> per-document checks -> corpus checks -> findings.
+
+:func:`lint_text` is a pure function of (path, text, config): the per-document stage that
+parallel and distributed runs reuse unchanged. Checks never format; formatters never analyze.
+"""
+
+from __future__ import annotations
+
+import traceback
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from copydesk.config import CheckConfig, Config
+from copydesk.document import Document
+from copydesk.findings import Finding, Location, Position, Problem, fingerprint
+from copydesk.inputs import InputError, InputFile, discover, read
+from copydesk.parsing import parse
+from copydesk.readability import document_stats
+from copydesk.registry import CheckSpec, matches
+from copydesk.suppression import Suppressions
+
+
+@dataclass
+class FileResult:
+    path: str
+    format: str | None
+    stats: dict[str, Any] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    document: Document | None = None
+
+
+@dataclass
+class Selection:
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+
+    def wants(self, rule: str, category: str) -> bool:
+        if self.select and not matches(rule, category, self.select):
+            return False
+        return not (self.ignore and matches(rule, category, self.ignore))
+
+    def may_run(self, spec: CheckSpec) -> bool:
+        """Whether a check can produce a wanted finding (engine checks emit sub-rule ids)."""
+        if self.ignore and matches(spec.id, spec.category, self.ignore):
+            return False
+        if not self.select:
+            return True
+        return (matches(spec.id, spec.category, self.select)
+                or any(s.startswith(spec.id + ".") or s in spec.emits for s in self.select))
+
+
+def check_options(spec: CheckSpec, cc: CheckConfig, config: Config) -> dict[str, Any]:
+    opts = dict(cc.options)
+    for key in spec.settings:
+        opts[key] = config.vocabulary if key == "vocabulary" else config.settings.get(key)
+    return opts
+
+
+def _error(check: str | None, message: str, verbose_trace: str | None = None) -> dict[str, Any]:
+    err: dict[str, Any] = {"type": "check" if check else "input", "message": message}
+    if check:
+        err["check"] = check
+    if verbose_trace:
+        err["trace"] = verbose_trace
+    return err
+
+
+def make_finding(doc: Document, spec: CheckSpec, cc: CheckConfig, p: Problem,
+                 docs_by_path: dict[str, Document] | None = None) -> Finding:
+    start = max(0, min(p.start, len(doc.text)))
+    end = max(start, min(p.end, len(doc.text)))
+    sl, sc = doc.position(start)
+    el, ec = doc.position(end)
+    sentence = doc.sentence_at(start)
+    sent_text = doc.text[sentence.start:sentence.end] if sentence else doc.text[start:end]
+    rule = p.rule or spec.id
+    related = []
+    for loc in p.related:
+        other = (docs_by_path or {}).get(loc.path, doc if loc.path == doc.path else None)
+        if other is None:
+            continue
+        a, b = other.position(loc.start), other.position(loc.end)
+        related.append({
+            "path": loc.path,
+            "start": {"offset": loc.start, "line": a[0], "column": a[1]},
+            "end": {"offset": loc.end, "line": b[0], "column": b[1]},
+        })
+    text = doc.text[start:end]
+    return Finding(
+        rule=rule,
+        category=p.category or spec.category,
+        severity=p.severity or cc.severity,
+        message=p.message,
+        path=doc.path,
+        start=Position(start, sl, sc),
+        end=Position(end, el, ec),
+        text=text,
+        score=p.score,
+        suggestions=list(p.suggestions),
+        fingerprint=fingerprint(rule, text, sent_text),
+        related=related,
+    )
+
+
+def _keep(finding: Finding, sup: Suppressions, selection: Selection) -> bool:
+    return selection.wants(finding.rule, finding.category) and not sup.suppressed(
+        finding.rule, finding.category, finding.start.offset
+    )
+
+
+def _input_finding(path: str, message: str, rule: str = "input.unreadable") -> Finding:
+    pos = Position(0, 1, 1)
+    return Finding(rule, "input", "error", message, path, pos, pos, "", fingerprint=fingerprint(rule, path, ""))
+
+
+def enabled_checks(config: Config, path: str, scope: str, selection: Selection) -> list[tuple[CheckSpec, CheckConfig]]:
+    out = []
+    for rid, cc in sorted(config.for_path(path).items()):
+        spec = config.specs[rid]
+        if cc.enabled and spec.scope == scope and selection.may_run(spec):
+            out.append((spec, cc))
+    return out
+
+
+def lint_text(path: str, text: str, config: Config, selection: Selection | None = None,
+              verbose: bool = False) -> FileResult:
+    """Parse one document and run its per-document checks (pure: no I/O)."""
+    selection = selection or Selection()
+    doc = parse(path, text)
+    result = FileResult(path, doc.format, document=doc)
+    result.stats = document_stats(doc)
+    if "__error__" in doc.front_matter:
+        result.findings.append(_input_finding(path, f"{path}: {doc.front_matter['__error__']}", "input.front-matter"))
+    sup = Suppressions(doc)
+    for spec, cc in enabled_checks(config, path, "document", selection):
+        opts = check_options(spec, cc, config)
+        try:
+            for p in spec.func(doc, opts):
+                f = make_finding(doc, spec, cc, p)
+                if _keep(f, sup, selection):
+                    result.findings.append(f)
+        except Exception as exc:  # noqa: BLE001 - one failing check must not lose the rest
+            trace = traceback.format_exc() if verbose else None
+            result.errors.append(_error(spec.id, f"{path}: check {spec.id} failed: {type(exc).__name__}: {exc}", trace))
+    return result
+
+
+def lint_file(file: InputFile, config: Config, selection: Selection | None = None, verbose: bool = False) -> FileResult:
+    try:
+        text = read(file)
+    except InputError as exc:
+        res = FileResult(file.path, None)
+        res.errors.append(_error(None, str(exc)))
+        res.findings.append(_input_finding(file.path, str(exc)))
+        return res
+    return lint_text(file.path, text, config, selection, verbose)
+
+
+def run_corpus_checks(results: list[FileResult], config: Config, selection: Selection, verbose: bool = False) -> None:
+    docs = [r.document for r in results if r.document is not None]
+    by_path = {d.path: d for d in docs}
+    res_by_path = {r.path: r for r in results}
+    sups = {d.path: Suppressions(d) for d in docs}
+    corpus_checks = enabled_checks(config, "", "corpus", selection)
+    for spec, cc in corpus_checks:
+        opts = check_options(spec, cc, config)
+        eligible = [d for d in docs if config.for_path(d.path).get(spec.id, cc).enabled]
+        try:
+            problems = list(spec.func(eligible, opts))
+        except Exception as exc:  # noqa: BLE001
+            trace = traceback.format_exc() if verbose else None
+            for r in results:
+                if r.document is not None:
+                    r.errors.append(_error(spec.id, f"corpus check {spec.id} failed: {type(exc).__name__}: {exc}", trace))
+            continue
+        for p in problems:
+            doc = by_path.get(p.path or "")
+            if doc is None:
+                continue
+            file_cc = config.for_path(doc.path).get(spec.id, cc)
+            f = make_finding(doc, spec, file_cc, p, by_path)
+            if _keep(f, sups[doc.path], selection):
+                res_by_path[doc.path].findings.append(f)
+
+
+def finalize(results: Iterable[FileResult]) -> list[FileResult]:
+    out = sorted(results, key=lambda r: r.path)
+    for r in out:
+        r.findings.sort(key=Finding.sort_key)
+        seen: dict[str, int] = {}
+        for f in r.findings:
+            n = seen.get(f.fingerprint, 0)
+            seen[f.fingerprint] = n + 1
+            if n:
+                f.fingerprint = f"{f.fingerprint}-{n + 1}"
+    return out
+
+
+def lint_paths(paths: list[str], config: Config, selection: Selection | None = None,
+               verbose: bool = False, progress: Any = None) -> list[FileResult]:
+    """Lint files and folders; unreadable or missing inputs become error entries."""
+    selection = selection or Selection()
+    files, missing = discover(paths, config.exclude)
+    results: list[FileResult] = []
+    for path, message in missing:
+        r = FileResult(path, None)
+        r.errors.append(_error(None, message))
+        r.findings.append(_input_finding(path, message, "input.missing"))
+        results.append(r)
+    for f in files:
+        results.append(lint_file(f, config, selection, verbose))
+        if progress:
+            progress(f.path)
+    run_corpus_checks(results, config, selection, verbose)
+    return finalize(results)

@@ -1,0 +1,68 @@
+"""Sentence segmentation with exact offsets (syntok, which knows abbreviations and initials)."""
+
+from __future__ import annotations
+
+import re
+
+from syntok import segmenter
+
+from copydesk.document import Block, Sentence
+
+_SPACE = re.compile(r"\s+")
+# syntok runs in time linear in tokens, but a pathological block (a 2 MB line) is cut into
+# windows at whitespace so memory stays bounded.
+_WINDOW = 20000
+
+
+def _windows(text: str) -> list[tuple[int, int]]:
+    if len(text) <= _WINDOW:
+        return [(0, len(text))]
+    out, pos = [], 0
+    while pos < len(text):
+        end = min(len(text), pos + _WINDOW)
+        if end < len(text):
+            cut = text.rfind(". ", pos, end)
+            if cut <= pos:
+                cut = text.rfind(" ", pos, end)
+            end = cut + 1 if cut > pos else end
+        out.append((pos, end))
+        pos = end
+    return out
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Return (start, end) spans of sentences in ``text`` (whitespace trimmed)."""
+    spans: list[tuple[int, int]] = []
+    for w0, w1 in _windows(text):
+        chunk = text[w0:w1]
+        if not chunk.strip():
+            continue
+        for paragraph in segmenter.analyze(chunk):
+            for sentence in paragraph:
+                if not sentence:
+                    continue
+                start = sentence[0].offset
+                last = sentence[-1]
+                end = last.offset + len(last.value)
+                if end > start:
+                    spans.append((w0 + start, w0 + end))
+    return spans
+
+
+def sentences_for_blocks(prose: str, blocks: list[Block]) -> list[Sentence]:
+    """Segment each block; headings and list items are single sentences when short."""
+    out: list[Sentence] = []
+    for i, b in enumerate(blocks):
+        text = prose[b.start:b.end]
+        if b.kind in ("heading", "table_row"):
+            spans = [(0, len(text))]
+        else:
+            spans = split_sentences(text) or [(0, len(text))]
+        for s, e in spans:
+            # trim whitespace so sentence text never starts/ends with blanks
+            seg = text[s:e]
+            lead = len(seg) - len(seg.lstrip())
+            trail = len(seg) - len(seg.rstrip())
+            if e - trail > s + lead:
+                out.append(Sentence(b.start + s + lead, b.start + e - trail, i))
+    return out
