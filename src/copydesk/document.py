@@ -124,14 +124,15 @@ class Document:
         flush()
         return sections
 
+    @cached_property
+    def _sentence_starts(self) -> list[int]:
+        return [s.start for s in self.sentences]
+
     def sentence_at(self, offset: int) -> Sentence | None:
         """The sentence containing ``offset``, if any."""
-        starts = [s.start for s in self.sentences]
-        i = bisect.bisect_right(starts, offset) - 1
-        if i >= 0 and self.sentences[i].start <= offset < max(self.sentences[i].end, offset + 1):
-            s = self.sentences[i]
-            if offset < s.end:
-                return s
+        i = bisect.bisect_right(self._sentence_starts, offset) - 1
+        if i >= 0 and offset < self.sentences[i].end:
+            return self.sentences[i]
         return None
 
     def words(self, start: int = 0, end: int | None = None) -> list[str]:
