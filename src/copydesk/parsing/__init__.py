@@ -55,6 +55,9 @@ def mark_references(prose: str, blocks: list[Block]) -> list[Block]:
     for b in blocks:
         text = prose[b.start:b.end]
         if b.kind == "heading":
+            if in_refs and is_reference_entry(text):  # a short entry the parser took for a heading
+                out.append(Block("reference", b.start, b.end, b.level))
+                continue
             in_refs = is_reference_heading(text)
             out.append(b)
             continue

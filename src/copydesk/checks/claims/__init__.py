@@ -1,0 +1,2 @@
+"""Unsupported claims: research appeals, statistics, generalisations, causal/health claims,
+vague attribution and hedges that lack a source."""

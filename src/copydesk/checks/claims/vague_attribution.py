@@ -1,0 +1,40 @@
+"""A claim is attributed to an unnamed crowd or authority ("some say", "it is believed").
+
+Passes: "Kernberg (1975) described narcissistic rage as a defence."
+Passes: "I believe that narcissists can be loved." (the author's own, declared opinion)
+Fails: "Some people say that they prefer to live with narcissists."
+Fails: "It is widely believed that narcissists cannot change."
+Fails: "Critics have argued that the diagnosis is overused."
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from copydesk.checks.claims import _claim, _cues
+from copydesk.document import Document
+from copydesk.findings import Problem
+
+ID = "claims.vague-attribution"
+CATEGORY = "unsupported-claim"
+SEVERITY = "warning"
+
+OPTIONS = _claim.options({
+    "cues": _cues.cue_list(
+        _cues.builtin(ID, "cues"),
+        "phrases that attribute a claim to an unnamed crowd or authority"),
+    "score": {"type": "number", "minimum": 0, "maximum": 1, "default": 0.75},
+})
+
+
+def check(document: Document, options: dict) -> Iterator[Problem]:
+    score = options["score"]
+    cues_list = _claim.cues(options, "cues")
+
+    def find(text: str) -> list[_claim.Hit]:
+        return [_claim.Hit(m.start(), m.end(),
+                           f"'{m.group(0)}' attributes the claim to no one in particular: say who "
+                           "(name the person, body or publication) and cite it", score)
+                for m in _cues.find(cues_list, text)]
+
+    yield from _claim.run(document, options, find)
