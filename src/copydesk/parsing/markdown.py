@@ -13,20 +13,37 @@ import yaml
 
 from copydesk.document import Block, LineIndex
 
+# Every pattern is linear on hostile input: spans are bounded ({0,2048}) and link text stops
+# at '[' so that no start position rescans the rest of a long line (see docs/reliability.md).
 _INLINE_MASKS = [
-    (re.compile(r"<!--.*?-->", re.S), None),
-    (re.compile(r"(`+)(?:(?!\1).)+?\1", re.S), None),
-    (re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)"), None),
-    (re.compile(r"!\[[^\]\n]*\]\[[^\]\n]*\]"), None),
-    (re.compile(r"\[\^[^\]\n]+\]"), None),  # footnote references
-    (re.compile(r"(\[)([^\]\n]+)(\]\([^)\n]*\))"), 2),  # keep link text
-    (re.compile(r"(\[)([^\]\n]+)(\]\[[^\]\n]*\])"), 2),
-    (re.compile(r"<(?:https?|ftp|mailto):[^>\s]+>"), None),
-    (re.compile(r"\bhttps?://[^\s<>()\[\]]+[^\s<>()\[\].,;:!?\"'’”]"), None),
+    (re.compile(r"(?<!`)(`{1,32})(?!`).+?(?<!`)\1(?!`)", re.S), None),
+    (re.compile(r"!\[[^\[\]\n]{0,1000}\]\([^)\n]{0,2048}\)"), None),
+    (re.compile(r"!\[[^\[\]\n]{0,1000}\]\[[^\[\]\n]{0,1000}\]"), None),
+    (re.compile(r"\[\^[^\[\]\n]{1,200}\]"), None),  # footnote references
+    (re.compile(r"(\[)([^\[\]\n]{1,1000})(\]\([^)\n]{0,2048}\))"), 2),  # keep link text
+    (re.compile(r"(\[)([^\[\]\n]{1,1000})(\]\[[^\[\]\n]{0,1000}\])"), 2),
+    (re.compile(r"<(?:https?|ftp|mailto):[^<>\s]{1,2048}>"), None),
+    (re.compile(r"\bhttps?://[^\s<>()\[\]]{1,2048}(?<![.,;:!?\"'’”])"), None),
     (re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>"), None),
     (re.compile(r"\\(?=[!-/:-@\[-`{-~])"), None),
     (re.compile(r"(?<![\w*_~])(?:\*{1,3}|_{1,3}|~~)(?=\S)|(?<=\S)(?:\*{1,3}|_{1,3}|~~)(?![\w*_~])"), None),
 ]
+
+
+def _comments(segment: str) -> list[tuple[int, int]]:
+    """Spans of HTML comments, found in one pass (a regex rescans for every unclosed opener)."""
+    spans, pos = [], 0
+    while True:
+        start = segment.find("<!--", pos)
+        if start < 0:
+            return spans
+        end = segment.find("-->", start + 4)
+        if end < 0:
+            return spans  # no later opener can be closed either
+        spans.append((start, end + 3))
+        pos = end + 3
+
+
 _HEADING_PREFIX = re.compile(r"^[ \t]{0,3}#{1,6}(?:[ \t]+|$)")
 _HEADING_SUFFIX = re.compile(r"[ \t]+#+[ \t]*$")
 _SETEXT = re.compile(r"^[ \t]*(?:=+|-+)[ \t]*$")
@@ -45,6 +62,11 @@ def _parser():  # noqa: ANN202
 
 def mask_inline(chars: list[str], start: int, end: int) -> None:
     """Mask inline markup in ``chars[start:end]`` (in place)."""
+    segment = "".join(chars[start:end])
+    for a, b in _comments(segment):
+        for g in range(a, b):
+            if chars[start + g] not in "\r\n":
+                chars[start + g] = " "
     segment = "".join(chars[start:end])
     for pattern, keep in _INLINE_MASKS:
         for m in pattern.finditer(segment):
@@ -65,6 +87,20 @@ def _trimmed(chars: list[str], kind: str, start: int, end: int, level: int) -> B
     return Block(kind, start + lead, start + lead + len(stripped), level)
 
 
+# markdown-it scans to the end of the line for every '[' (link labels): quadratic on a line with
+# thousands of them. Only block structure is read from its tokens, so such lines are defused.
+_MAX_BRACKETS_PER_LINE = 500
+
+
+def _for_block_parser(text: str) -> str:
+    """``text`` as markdown-it should see it: same length and lines, no NULs or CRs."""
+    text = text.replace("\r", " ").replace("\0", " ")
+    if text.count("[") < _MAX_BRACKETS_PER_LINE:
+        return text
+    lines = text.split("\n")
+    return "\n".join(ln.replace("[", "(") if ln.count("[") >= _MAX_BRACKETS_PER_LINE else ln for ln in lines)
+
+
 def parse_markdown(text: str) -> tuple[str, list[Block], dict]:
     lines = LineIndex(text)
     n_lines = len(lines.starts)
@@ -76,7 +112,7 @@ def parse_markdown(text: str) -> tuple[str, list[Block], dict]:
             e -= 1
         return s, e
 
-    tokens = _parser().parse(text.replace("\r", " ").replace("\0", " "))
+    tokens = _parser().parse(_for_block_parser(text))
     original = list(text)
     chars = [c if c in "\r\n" else " " for c in text]
     blocks: list[Block] = []

@@ -1,0 +1,207 @@
+"""Benchmark copydesk against proselint and harper-py, side by side in one run.
+
+    .venv/bin/python bench/run.py                  # corpus from ../shared/eval/*/docs
+    .venv/bin/python bench/run.py --corpus DIR     # any folder of .md/.txt/.html
+    .venv/bin/python bench/run.py --scale 1000000  # also the peak-memory run on ~1M words
+
+Every measurement is a fresh process (cold start included); peak memory is the largest summed
+RSS of the process and all its children (workers), sampled every 20 ms from /proc. proselint
+runs from its own virtualenv (``--proselint``, default: ``bench/.venv-proselint``, created with
+``pip install proselint`` when missing) so it never enters copydesk's dependencies.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+EXTS = {".md", ".markdown", ".txt", ".text", ".html", ".htm"}
+WORD = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
+
+HARPER_ALONE = r"""
+import sys, harper
+from pathlib import Path
+linter = harper.Linter(harper.Dialect.AMERICAN)
+n = 0
+for p in sorted(Path(sys.argv[1]).rglob('*')):
+    if p.is_file():
+        n += len(linter.lint(p.read_text(encoding='utf-8', errors='replace'), language=harper.Language.PLAINTEXT))
+print(n)
+"""
+
+
+
+def build_corpus(source: list[Path], dest: Path, target_words: int | None = None) -> int:
+    """Copy the documents under ``source`` into ``dest`` (repeated with new names up to
+    ``target_words``); returns the word count."""
+    files = sorted(p for s in source for p in s.rglob("*") if p.is_file() and p.suffix.lower() in EXTS)
+    if not files:
+        raise SystemExit(f"no .md/.txt/.html files under {', '.join(map(str, source))}")
+    total, rnd = 0, 0
+    while True:
+        for i, p in enumerate(files):
+            text = p.read_text(encoding="utf-8", errors="replace")
+            out = dest / f"r{rnd}" / p.parent.name / f"{i:05d}{p.suffix.lower()}"
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_text(text, encoding="utf-8")
+            total += len(WORD.findall(text))
+            if target_words and total >= target_words:
+                return total
+        rnd += 1
+        if not target_words:
+            return total
+
+
+def pick_article(folder: Path, words: int = 2600) -> Path:
+    """The document whose word count is closest to ``words``."""
+    best = min((p for p in folder.rglob("*") if p.is_file()),
+               key=lambda p: abs(len(WORD.findall(p.read_text(encoding="utf-8", errors="replace"))) - words))
+    return best
+
+
+def _tree_rss_kb(pid: int) -> int:
+    total, stack, seen = 0, [pid], set()
+    while stack:
+        p = stack.pop()
+        if p in seen:
+            continue
+        seen.add(p)
+        try:
+            with open(f"/proc/{p}/status") as fh:
+                for line in fh:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1])
+                        break
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children") as fh:
+                    stack.extend(int(c) for c in fh.read().split())
+        except (OSError, ValueError):
+            continue
+    return total
+
+
+def measure(cmd: list[str], env: dict | None = None, cwd: Path | None = None) -> tuple[float, float, int]:
+    """(seconds, peak MB of the process tree, exit code)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=cwd)
+    peak = 0
+    while proc.poll() is None:
+        peak = max(peak, _tree_rss_kb(proc.pid))
+        time.sleep(0.02)
+    elapsed = time.perf_counter() - start
+    err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+    if proc.returncode not in (0, 1):
+        print(f"  ! {' '.join(cmd[:4])}... exited {proc.returncode}: {err[-400:]}", file=sys.stderr)
+    return elapsed, peak / 1024, proc.returncode
+
+
+def ensure_proselint(venv: Path) -> Path | None:
+    exe = venv / "bin" / "proselint"
+    if exe.exists():
+        return exe
+    try:
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        subprocess.run([str(venv / "bin" / "pip"), "install", "-q", "proselint"], check=True)
+    except (subprocess.CalledProcessError, OSError) as exc:
+        print(f"  ! proselint unavailable ({exc}); skipped", file=sys.stderr)
+        return None
+    return exe if exe.exists() else None
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--corpus", type=Path, help="folder of documents (default: ../shared/eval/*/docs)")
+    ap.add_argument("--jobs", type=int, default=None, help="copydesk --jobs (default: all cores)")
+    ap.add_argument("--profiles", default="fast,default,thorough")
+    ap.add_argument("--scale", type=int, default=0, help="also run the default profile on a corpus of this many words")
+    ap.add_argument("--proselint", type=Path, default=HERE / ".venv-proselint", help="virtualenv holding proselint")
+    ap.add_argument("--copydesk", default=str(ROOT / ".venv" / "bin" / "copydesk"))
+    ap.add_argument("--json", type=Path, help="also write the results here")
+    args = ap.parse_args()
+
+    python = str(Path(args.copydesk).parent / "python")
+    work = Path(tempfile.mkdtemp(prefix="copydesk-bench-"))
+    try:
+        sources = [args.corpus] if args.corpus else sorted((ROOT.parent / "shared" / "eval").glob("*/docs"))
+        corpus = work / "corpus"
+        n_words = build_corpus(sources, corpus)
+        n_files = sum(1 for p in corpus.rglob("*") if p.is_file())
+        article = pick_article(corpus)
+        art_words = len(WORD.findall(article.read_text(encoding="utf-8")))
+        print(f"corpus: {n_files} files, {n_words} words; article: {art_words} words; "
+              f"cores: {os.cpu_count()}; jobs: {args.jobs or 'all'}\n")
+        env = dict(os.environ, NO_COLOR="1")
+        jobs = ["--jobs", str(args.jobs)] if args.jobs else []
+        rows: list[dict] = []
+
+        def run(name: str, cmd: list[str], words: int, extra_env: dict | None = None) -> dict:
+            secs, mb, code = measure(cmd, dict(env, **(extra_env or {})), cwd=work)
+            row = {"name": name, "seconds": round(secs, 2), "words_per_s": round(words / secs) if secs else 0,
+                   "peak_mb": round(mb), "exit": code}
+            rows.append(row)
+            print(f"{name:<34} {secs:8.2f} s {row['words_per_s']:>9} words/s {mb:8.0f} MB")
+            return row
+
+        base = [args.copydesk, "check", "--format", "json", "--fail-on", "never", *jobs]
+        results: dict[str, dict] = {}
+        for prof in [p for p in args.profiles.split(",") if p]:
+            cache = work / f"cache-{prof}"
+            results[f"{prof}-article"] = run(f"copydesk {prof}: article, cold", base + ["--profile", prof, "--no-cache",
+                                             str(article)], art_words)
+            results[f"{prof}-cold"] = run(f"copydesk {prof}: corpus, cold", base + ["--profile", prof, str(corpus)],
+                                          n_words, {"COPYDESK_CACHE_DIR": str(cache)})
+            results[f"{prof}-warm"] = run(f"copydesk {prof}: corpus, warm", base + ["--profile", prof, str(corpus)],
+                                          n_words, {"COPYDESK_CACHE_DIR": str(cache)})
+        script = work / "harper_alone.py"
+        script.write_text(HARPER_ALONE)
+        results["harper"] = run("harper-py alone (1 process)", [python, str(script), str(corpus)], n_words)
+        exe = ensure_proselint(args.proselint)
+        if exe:
+            results["proselint"] = run("proselint alone", [str(exe), "check", str(corpus)], n_words)
+        if args.scale:
+            big = work / "big"
+            big_words = build_corpus(sources, big, args.scale)
+            results["scale"] = run(f"copydesk default: {big_words // 1000}k words, cold",
+                                   base + ["--profile", "default", "--no-cache", str(big)], big_words)
+
+        print("\ntargets (issue 8):")
+
+        def ratio(a: str, b: str) -> float | None:
+            if a in results and b in results and results[a]["seconds"]:
+                return results[b]["seconds"] / results[a]["seconds"]
+            return None
+
+        checks = [
+            ("default >= 1.5x harper-py alone", ratio("default-cold", "harper"), 1.5),
+            ("fast >= 2x proselint", ratio("fast-cold", "proselint"), 2.0),
+            ("warm >= 10x cold (default)", ratio("default-warm", "default-cold"), 10.0),
+        ]
+        for label, value, goal in checks:
+            shown = "n/a" if value is None else f"{value:.2f}x"
+            verdict = "" if value is None else ("PASS" if value >= goal else "MISS")
+            print(f"  {label:<36} {shown:>8}  {verdict}")
+        if "default-article" in results:
+            s = results["default-article"]["seconds"]
+            print(f"  {'article cold default <= 1.5 s':<36} {s:>7.2f}s  {'PASS' if s <= 1.5 else 'MISS'}")
+        if "scale" in results:
+            mb = results["scale"]["peak_mb"]
+            print(f"  {'peak memory <= 800 MB (scale run)':<36} {mb:>6} MB  {'PASS' if mb <= 800 else 'MISS'}")
+        if args.json:
+            args.json.write_text(json.dumps({"words": n_words, "files": n_files, "rows": rows}, indent=2))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

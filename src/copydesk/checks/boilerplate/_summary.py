@@ -1,0 +1,124 @@
+"""Per-document summaries and the corpus merge (the two halves of every repetition check).
+
+:func:`summarise` is pure and compact: for each block (line or paragraph) an exact hash of its
+normalised text; for each sentence long enough, a MinHash signature and its LSH band keys.
+A distributed run maps :func:`summarise` over documents and groups ``exact`` / ``band`` keys
+on the cluster; :func:`exact_clusters` and :func:`near_clusters` are that grouping done
+in memory, near-linear in the number of passages (dictionary grouping, candidate pairs only
+inside LSH buckets, which are capped).
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from dataclasses import dataclass, field
+import numpy as np
+
+from copydesk.document import Document
+from copydesk.checks.boilerplate._text import (
+    UnionFind, band_keys, estimate, normalise, shingles, signature, stable_hash, words,
+)
+
+MAX_BUCKET = 200  # a band bucket larger than this is template text, compared by its exact key instead
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A block or sentence of one document, with its exact key and (for sentences) a signature."""
+
+    kind: str               # "block" or "sentence"
+    start: int
+    end: int
+    key: int                # stable hash of the normalised text
+    n_words: int
+    block_kind: str = ""
+    sig: np.ndarray | None = field(default=None, compare=False, hash=False)
+    bands: tuple[int, ...] = ()
+
+
+@dataclass
+class Summary:
+    path: str
+    group: str
+    blocks: list[Passage]
+    sentences: list[Passage]
+
+
+def group_of(path: str, mode: str) -> str:
+    """The document's group: its folder (``folder``; a site scraped into one folder) or one group."""
+    return os.path.dirname(os.path.normpath(path)) if mode == "folder" else ""
+
+
+def summarise(doc: Document, *, group_by: str = "folder", min_words: int = 6, shingle: int = 3,
+              num_perm: int = 64, threshold: float = 0.5) -> Summary:
+    """The compact, picklable summary of one document (pure: no corpus state)."""
+    blocks = []
+    for b in doc.blocks:
+        text = doc.prose[b.start:b.end]
+        norm = normalise(text)
+        if norm:
+            blocks.append(Passage("block", b.start, b.end, stable_hash(norm), len(norm.split()), b.kind))
+    sents = []
+    for s in doc.sentences:
+        toks = words(doc.prose[s.start:s.end])
+        if len(toks) < min_words:
+            continue
+        sig = signature(shingles(toks, shingle), num_perm)
+        sents.append(Passage("sentence", s.start, s.end, stable_hash(" ".join(toks)), len(toks),
+                             doc.blocks[s.block].kind, sig, band_keys(sig, threshold)))
+    return Summary(doc.path, group_of(doc.path, group_by), blocks, sents)
+
+
+Ref = tuple[int, int]  # (summary index, passage index)
+
+
+def exact_clusters(summaries: list[Summary], kind: str = "block") -> list[list[Ref]]:
+    """Passages with the same normalised text, grouped (clusters of 2+ locations)."""
+    groups: dict[tuple[str, int], list[Ref]] = defaultdict(list)
+    for i, s in enumerate(summaries):
+        for j, p in enumerate(s.blocks if kind == "block" else s.sentences):
+            groups[(s.group, p.key)].append((i, j))
+    return [refs for refs in groups.values() if len(refs) > 1]
+
+
+def near_clusters(summaries: list[Summary], threshold: float) -> list[list[Ref]]:
+    """Sentences whose signatures agree on at least ``threshold``, clustered (union-find).
+
+    Candidates come only from shared LSH band keys; each is verified on the signatures.
+    """
+    refs: list[Ref] = [(i, j) for i, s in enumerate(summaries) for j in range(len(s.sentences))]
+    uf = UnionFind(len(refs))
+    # identical sentences join by their exact key; only one representative each goes through LSH
+    first: dict[tuple[str, int], int] = {}
+    reps: list[int] = []
+    for n, (i, j) in enumerate(refs):
+        k = (summaries[i].group, summaries[i].sentences[j].key)
+        if k in first:
+            uf.union(first[k], n)
+        else:
+            first[k] = n
+            reps.append(n)
+    buckets: dict[tuple[str, int], list[int]] = defaultdict(list)
+    for n in reps:
+        i, j = refs[n]
+        for key in summaries[i].sentences[j].bands:
+            buckets[(summaries[i].group, key)].append(n)
+    checked: set[tuple[int, int]] = set()
+    for members in buckets.values():
+        if len(members) < 2:
+            continue
+        members = members[:MAX_BUCKET]
+        for a_pos, a in enumerate(members):
+            pa = summaries[refs[a][0]].sentences[refs[a][1]]
+            for b in members[a_pos + 1:]:
+                if (a, b) in checked or uf.find(a) == uf.find(b):
+                    continue
+                checked.add((a, b))
+                pb = summaries[refs[b][0]].sentences[refs[b][1]]
+                if estimate(pa.sig, pb.sig) >= threshold:
+                    uf.union(a, b)
+    clusters: dict[int, list[Ref]] = defaultdict(list)
+    for n, r in enumerate(refs):
+        clusters[uf.find(n)].append(r)
+    return [c for c in clusters.values() if len(c) > 1]

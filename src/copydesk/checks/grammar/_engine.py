@@ -1,0 +1,155 @@
+"""Harper, built once per process, and the mapping of its lints to copydesk categories.
+
+Harper is fed ``Document.prose`` (same length as the text, markup masked as spaces), so a
+lint's code-point span is already an offset into the file. Linters are cached per dialect and
+rule configuration: construction builds Harper's dictionary and costs about a second.
+"""
+
+from __future__ import annotations
+
+import threading
+from functools import lru_cache
+from dataclasses import dataclass
+from typing import Iterable
+
+import harper
+
+DIALECTS = {
+    "us": harper.Dialect.AMERICAN,
+    "uk": harper.Dialect.BRITISH,
+    "au": harper.Dialect.AUSTRALIAN,
+    "ca": harper.Dialect.CANADIAN,
+    "in": harper.Dialect.INDIAN,
+}
+
+# Harper's lint kinds -> copydesk categories (anything else is grammar).
+KIND_CATEGORY = {
+    "Spelling": "spelling",
+    "Typo": "spelling",
+    "Style": "style",
+    "Readability": "style",
+    "Formatting": "style",
+    "Enhancement": "style",
+    "Redundancy": "style",
+    "Repetition": "grammar",
+    "Regionalism": "style",
+}
+
+_LOCK = threading.Lock()
+_LOCAL = threading.local()
+
+
+@dataclass(frozen=True)
+class EngineLint:
+    """One Harper lint with the rule that produced it, in document offsets."""
+
+    rule: str
+    kind: str
+    start: int
+    end: int
+    text: str
+    message: str
+    suggestions: tuple[str, ...]
+
+    @property
+    def category(self) -> str:
+        return KIND_CATEGORY.get(self.kind, "grammar")
+
+
+def _build(dialect: str, disabled: tuple[str, ...], spell_only: bool, words: tuple[str, ...]) -> harper.Linter:
+    linter = harper.Linter(DIALECTS[dialect])
+    if words:
+        linter.import_words(list(words))
+    known = linter.get_default_lint_config()
+    if spell_only:
+        linter.set_lint_config({name: name == "SpellCheck" for name in known})
+    elif disabled:
+        linter.set_lint_config({name: (False if name in disabled else None) for name in known})
+    return linter
+
+
+def linter(dialect: str = "us", disabled: Iterable[str] = (), spell_only: bool = False,
+           words: Iterable[str] = ()) -> harper.Linter:
+    """The process's (thread's) Harper linter for ``dialect`` with ``disabled`` rules off.
+
+    ``words`` (the project's plain accepted terms) join Harper's dictionary: they are neither
+    flagged nor slow to check (an unknown word costs Harper a suggestion search).
+    ``spell_only`` gives a linter running only the dictionary check: it builds and warms up
+    in a fraction of the full linter's time (dictionary look-ups for dialects and real words).
+    """
+    key = (dialect, tuple(sorted(set(disabled))), spell_only, tuple(sorted(set(words))))
+    cache = getattr(_LOCAL, "linters", None)
+    if cache is None:
+        cache = _LOCAL.linters = {}
+    if key not in cache:
+        with _LOCK:  # construction is heavy: never build two at once
+            cache[key] = _build(*key)
+    return cache[key]
+
+
+def _suggestions(lint: harper.Lint) -> tuple[str, ...]:
+    out = []
+    for s in lint.suggestions[:5]:
+        if s.kind == harper.SuggestionKind.REMOVE:
+            out.append("")
+        elif s.kind == harper.SuggestionKind.INSERT_AFTER:
+            out.append(lint.problem_text + s.replacement_text)
+        else:
+            out.append(s.replacement_text)
+    return tuple(out)
+
+
+def lint_prose(prose: str, dialect: str = "us", disabled: Iterable[str] = (),
+               words: Iterable[str] = ()) -> list[EngineLint]:
+    """Harper's lints on ``prose`` (plain text), sorted by position."""
+    lin = linter(dialect, disabled, words=words)
+    out = []
+    for rule, lints in lin.organized_lints(prose, language=harper.Language.PLAINTEXT).items():
+        for lt in lints:
+            out.append(EngineLint(rule, lt.lint_kind, lt.span.start, lt.span.end, lt.problem_text,
+                                  lt.message, _suggestions(lt)))
+    out.sort(key=lambda x: (x.start, x.end, x.rule))
+    return out
+
+
+def known_words(words: Iterable[str]) -> dict[str, tuple[bool, bool]]:
+    """``word -> (accepted by US dictionary, accepted by UK dictionary)``, in batches.
+
+    Unseen words are linted as one newline-separated list per dialect (one call each), then
+    cached for the process.
+    """
+    words = list(dict.fromkeys(w for w in words if w))
+    todo = [w for w in words if w not in _BATCH_CACHE]
+    if todo:
+        text = "\n".join(todo)
+        starts, pos = [], 0
+        for w in todo:
+            starts.append(pos)
+            pos += len(w) + 1
+        index = {s: w for s, w in zip(starts, todo)}
+        flagged: dict[str, set[str]] = {}
+        for d in ("us", "uk"):
+            bad = set()
+            for lt in linter(d, spell_only=True).lint(text, language=harper.Language.PLAINTEXT, dedup=False):
+                if lt.lint_kind in ("Spelling", "Typo") and lt.span.start in index \
+                        and lt.problem_text == index[lt.span.start]:
+                    bad.add(index[lt.span.start])
+            flagged[d] = bad
+        for w in todo:
+            _BATCH_CACHE[w] = (w not in flagged["us"], w not in flagged["uk"])
+    return {w: _BATCH_CACHE[w] for w in words}
+
+
+_BATCH_CACHE: dict[str, tuple[bool, bool]] = {}
+
+
+@lru_cache(maxsize=4096)
+def respell(word: str, dialect: str) -> tuple[str, ...]:
+    """Harper's spelling of ``word`` in ``dialect`` ("defense", "uk" -> ("defence",)), if any."""
+    want = (False, True) if dialect != "us" else (True, False)
+    for lt in linter(dialect, spell_only=True).lint(word, language=harper.Language.PLAINTEXT):
+        if lt.lint_kind in ("Spelling", "Typo") and lt.problem_text == word:
+            cands = [s for s in _suggestions(lt) if s]
+            known = known_words(s.lower() for s in cands)
+            return tuple(s for s in cands if known[s.lower()] == want)[:1]
+    return ()

@@ -1,0 +1,86 @@
+"""Grammar, spelling and style from Harper, the offline grammar checker, run in process.
+
+Harper reads the document's prose only (markup, code and URLs masked), so every finding maps to
+the exact place in the file. Rule ids are ``grammar.harper.<HarperRule>``. Not spelling errors:
+words in the project vocabulary, names (capitalised inside a sentence), acronyms, initials and
+abbreviations ("E.Z.", "Psy.D.", "p."), reference-list entries, and the other dialect's spellings
+(``grammar.dialect`` reports those when a document mixes them).
+
+Passes: ``The child's behaviour changed (Kernberg, 1975, p. 229).``
+Fails: ``She recieved an letter.`` (spelling: "recieved"; grammar: "an letter")
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from copydesk.checks.grammar import _dialect
+from copydesk.checks.grammar._engine import lint_prose
+from copydesk.checks.grammar._filters import keep_spelling, reference_spans, skip_span
+from copydesk.checks.grammar._vocab import vocabulary, zipf
+from copydesk.document import Document
+from copydesk.findings import Problem
+
+ID = "grammar.harper"
+CATEGORY = "grammar"
+SEVERITY = "warning"
+EMITS = ("grammar", "spelling", "style")
+SETTINGS = ("grammar_engine", "dialect", "vocabulary")
+OPTIONS = {
+    "disabled_rules": {
+        "type": "array", "items": {"type": "string"}, "default": ["LongSentences", "OxfordComma"],
+        "description": "Harper rules to turn off (names as in the rule ids, e.g. OxfordComma)",
+    },
+    "known_word_zipf": {
+        "type": "number", "minimum": 0, "maximum": 8, "default": 1.0,
+        "description": "a flagged word at least this common in wordfreq (Zipf scale) is reported only when "
+                       "a suggestion is one edit away (rare real words and jargon are left alone)",
+    },
+    "style_severity": {"enum": ["error", "warning", "info"], "default": "info",
+                       "description": "severity of Harper's style findings"},
+}
+
+# Rules whose findings are house style rather than grammar.
+RULE_CATEGORY = {"DiscourseMarkers": "style", "DisjointPrefixes": "style"}
+SPLIT_PART_ZIPF = 5.0  # "alot" -> "a lot": both parts must be everyday words
+
+
+SPLIT_WORD_ZIPF = 2.5  # a joined form at least this common is a word in use ("caregiving")
+
+
+def _plausible_split(word: str, suggestions: tuple[str, ...]) -> bool:
+    """Harper's SplitWords guesses at any word missing from its dictionary ("person hood").
+    A word in common use is kept joined unless both parts are everyday words ("alot", "infact")."""
+    parts = suggestions[0].split() if suggestions else []
+    if len(parts) < 2:
+        return False
+    return zipf(word) < SPLIT_WORD_ZIPF or min(zipf(p) for p in parts) >= SPLIT_PART_ZIPF
+
+
+def check(document: Document, options: dict[str, Any]) -> Iterator[Problem]:
+    if (options.get("grammar_engine") or "harper") != "harper":
+        return
+    doc = document
+    vocab = vocabulary(options.get("vocabulary"))
+    prof = _dialect.profile(doc, options.get("dialect"))
+    variants = {w.lower() for w in prof.variant_words()} if _dialect.FAMILY.get(prof.dialect) != "ca" else set()
+    refs = reference_spans(doc)
+    known_zipf = float(options.get("known_word_zipf", 1.0))
+    for lint in lint_prose(doc.prose, prof.dialect, options.get("disabled_rules") or (), vocab.plain_accept):
+        if skip_span(doc, lint.start, lint.end, refs):
+            continue
+        if " " not in lint.text and vocab.accepts(lint.text):
+            continue  # a project term, whatever the rule (split words, wrong negative...)
+        category = RULE_CATEGORY.get(lint.rule, lint.category)
+        if lint.rule == "SplitWords" and not _plausible_split(lint.text, lint.suggestions):
+            continue
+        if category == "spelling" and not keep_spelling(doc, lint.start, lint.end, lint.suggestions, vocab,
+                                                       variants, known_zipf):
+            continue
+        yield Problem(
+            lint.start, lint.end, lint.message,
+            suggestions=lint.suggestions,
+            rule=f"{ID}.{lint.rule}",
+            category=category,
+            severity=options.get("style_severity", "info") if category == "style" else None,
+        )

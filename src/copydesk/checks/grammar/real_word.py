@@ -1,0 +1,116 @@
+"""Real-word errors: a rare dictionary word one edit away from a much more common word.
+
+A misspelling that makes another real word ("personalty" for "personality", "wark" for "work")
+passes every spell checker. This check uses wordfreq's Zipf frequencies (a maintained, sourced
+word-frequency package): a lower-case word that is rare in English, while a word one edit away
+(insert, delete, substitute or swap a letter) is far more common, is probably that word
+mistyped. Words wordfreq has never seen are left alone (no evidence). The neighbour's presence elsewhere in the same document raises the score. Words in
+the project vocabulary, names, reference entries and short words are never flagged.
+
+Passes: ``This type of personality has its source in an intense experience.``
+Fails: ``This type of personalty has its source in an intense experience.`` (personality)
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from typing import Any, Iterator
+
+from copydesk.checks.grammar._engine import known_words
+from copydesk.checks.grammar._vocab import vocabulary, zipf
+from copydesk.document import Document
+from copydesk.findings import Problem
+
+ID = "grammar.real-word"
+CATEGORY = "spelling"
+SEVERITY = "warning"
+SETTINGS = ("grammar_engine", "vocabulary")
+OPTIONS = {
+    "rare_zipf": {"type": "number", "minimum": 0, "maximum": 8, "default": 2.5,
+                  "description": "a word rarer than this (wordfreq Zipf scale) is a candidate"},
+    "common_zipf": {"type": "number", "minimum": 0, "maximum": 8, "default": 4.0,
+                    "description": "the neighbour must be at least this common"},
+    "min_gap": {"type": "number", "minimum": 0, "maximum": 8, "default": 2.5,
+                "description": "how much more common (Zipf points) the neighbour must be"},
+    "in_document_gap": {"type": "number", "minimum": 0, "maximum": 8, "default": 2.0,
+                        "description": "a smaller gap that suffices when the neighbour is used elsewhere in "
+                                       "the same document"},
+    "min_length": {"type": "integer", "minimum": 1, "default": 5,
+                   "description": "shorter words are never flagged"},
+}
+
+_WORD = re.compile(r"(?<![\w’'\-])[a-z]+(?![\w’'\-])")
+_LETTERS = string.ascii_lowercase
+
+
+def edits1(word: str) -> set[str]:
+    """Words one deletion, transposition, substitution or insertion away."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    out = {a + b[1:] for a, b in splits if b}
+    out |= {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    out |= {a + c + b[1:] for a, b in splits if b for c in _LETTERS}
+    out |= {a + c + b for a, b in splits for c in _LETTERS}
+    out.discard(word)
+    return out
+
+
+def _inflection(a: str, b: str) -> bool:
+    """``b`` is ``a`` with or without a plural/possessive/verb ending (not a typo)."""
+    short, long_ = sorted((a, b), key=len)
+    return long_.startswith(short) and long_[len(short):] in ("s", "d", "r", "y", "e")
+
+
+def best_neighbour(word: str, common: float, gap: float, context: set[str] = frozenset(),
+                   context_gap: float | None = None) -> tuple[str, float] | None:
+    """The real word one edit from ``word`` that clears the thresholds: one the document uses
+    elsewhere first (then ``context_gap`` suffices), else the most common."""
+    base = zipf(word)
+    best: tuple[str, float] | None = None
+    for cand in edits1(word):
+        z = zipf(cand)
+        need = min(gap, context_gap) if context_gap is not None and cand in context else gap
+        if z >= common and z - base >= need and not _inflection(word, cand):
+            key = (cand in context, z)
+            if best is None or key > ((best[0] in context), best[1]):
+                best = (cand, z)
+    return best
+
+
+def check(document: Document, options: dict[str, Any]) -> Iterator[Problem]:
+    if (options.get("grammar_engine") or "harper") == "none":
+        return
+    doc = document
+    vocab = vocabulary(options.get("vocabulary"))
+    rare = float(options.get("rare_zipf", 2.5))
+    min_len = int(options.get("min_length", 5))
+    refs = [(b.start, b.end) for b in doc.blocks if b.kind == "reference"]
+    cands = []
+    for m in _WORD.finditer(doc.prose):
+        w = m.group()
+        z = zipf(w)
+        if len(w) < min_len or z >= rare or z == 0 or vocab.accepts(w):
+            continue  # no frequency evidence (z == 0): the model cannot judge the word
+        if any(a <= m.start() < b for a, b in refs):
+            continue
+        cands.append(m)
+    if not cands:
+        return
+    known = known_words(m.group() for m in cands)
+    doc_words = None
+    for m in cands:
+        w = m.group()
+        if not any(known[w]):
+            continue  # not a dictionary word: the spelling checker reports it
+        if doc_words is None:
+            doc_words = {x.lower() for x in doc.words()}
+        nb = best_neighbour(w, float(options.get("common_zipf", 4.0)), float(options.get("min_gap", 2.5)), doc_words,
+                            float(options.get("in_document_gap", 2.0)))
+        if nb is None:
+            continue
+        in_doc = nb[0] in doc_words
+        score = min(1.0, (nb[1] - zipf(w)) / 5 + (0.2 if in_doc else 0.0))
+        where = " (used elsewhere in this document)" if in_doc else ""
+        yield Problem(m.start(), m.end(),
+                      f"'{w}' is a rare word; did you mean '{nb[0]}'{where}?",
+                      score=round(score, 3), suggestions=(nb[0],))

@@ -1,0 +1,1 @@
+"""Off-topic checks: sentences whose subject matter does not belong to the article."""

@@ -1,0 +1,148 @@
+"""Running the per-document stage over many files: cache look-ups, then a process pool.
+
+The per-document stage is :func:`copydesk.engine.lint_text`, a pure function of (path, text,
+config); this module only decides where it runs. Files are read in the parent (in sorted
+order), cache hits are taken as they are, and misses go to ``jobs`` worker processes. Each
+worker builds the configuration once: a forked worker inherits the parent's; a spawned one
+rebuilds it from the picklable :class:`~copydesk.profiles.ConfigRecipe` (pattern-rule checks hold
+closures, so the configuration itself is never shipped) and checks that its fingerprint matches.
+Results come back in input order, so output is byte-identical whatever ``jobs`` is.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import traceback
+from typing import Any, Callable
+
+from copydesk.engine import FileResult, Selection, _error, _input_finding, lint_text
+from copydesk.inputs import InputError, InputFile, read
+
+# Below this many documents to lint, a pool costs more than it saves.
+MIN_PARALLEL_DOCS = 4
+
+_STATE: dict[str, Any] = {}  # per-process: config, selection, verbose, cache
+_INHERITED: dict[str, Any] = {}  # set in the parent just before forking
+
+
+def default_jobs() -> int:
+    """All cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+def lint_one(path: str, text: str, config: Any, selection: Selection, verbose: bool = False) -> FileResult:
+    """:func:`lint_text`, with a failure outside any check (a parser bug) kept to this file."""
+    try:
+        return lint_text(path, text, config, selection, verbose)
+    except Exception as exc:  # noqa: BLE001 - one bad document must not stop the run
+        res = FileResult(path, None)
+        message = f"{path}: could not be parsed ({type(exc).__name__}: {exc}); please report this file"
+        res.errors.append(_error(None, message, traceback.format_exc() if verbose else None))
+        res.findings.append(_input_finding(path, message, "input.parse-failed"))
+        return res
+
+
+def _work(item: tuple[str, str, str | None]) -> FileResult:
+    path, text, key = item
+    result = lint_one(path, text, _STATE["config"], _STATE["selection"], _STATE["verbose"])
+    cache = _STATE.get("cache")
+    if cache is not None and key is not None:
+        cache.put(key, result)
+    return result
+
+
+def _init_worker(recipe: Any, fingerprint: str, selection: Selection, verbose: bool, cache_args: Any) -> None:
+    config = _INHERITED.get("config")
+    if config is None:
+        from copydesk.profiles import build_config
+
+        config = build_config(recipe)
+        if config.fingerprint() != fingerprint:
+            raise RuntimeError("worker configuration differs from the parent's")
+    _STATE.update(config=config, selection=selection, verbose=verbose, cache=None)
+    if cache_args is not None:
+        from copydesk.cache import Cache
+
+        _STATE["cache"] = Cache(*cache_args)
+
+
+def _context() -> Any:
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+
+
+def _read_error(file: InputFile, message: str) -> FileResult:
+    res = FileResult(file.path, None)
+    res.errors.append(_error(None, message))
+    res.findings.append(_input_finding(file.path, message))
+    return res
+
+
+def lint_files(files: list[InputFile], config: Any, selection: Selection, verbose: bool = False,
+               jobs: int = 1, cache: Any = None, progress: Callable[[str], Any] | None = None) -> list[FileResult]:
+    """Per-document results for ``files`` in the same order, from the cache or computed."""
+    results: list[FileResult | None] = [None] * len(files)
+    todo: list[tuple[int, tuple[str, str, str | None]]] = []
+    for i, file in enumerate(files):
+        try:
+            text = read(file)
+        except InputError as exc:
+            results[i] = _read_error(file, str(exc))
+            continue
+        key = cache.key(file.path, text) if cache is not None else None
+        hit = cache.get(key, file.path, text) if key is not None else None
+        if hit is not None:
+            results[i] = hit
+            if progress:
+                progress(file.path)
+        else:
+            todo.append((i, (file.path, text, key)))
+
+    done = _run_pool(todo, config, selection, verbose, jobs, cache, progress) if jobs > 1 else None
+    if done is None:
+        _STATE.update(config=config, selection=selection, verbose=verbose, cache=cache)
+        done = []
+        for _, item in todo:
+            done.append(_work(item))
+            if progress:
+                progress(item[0])
+    for (i, _), res in zip(todo, done):
+        results[i] = res
+    return [r for r in results if r is not None]
+
+
+def _run_pool(todo: list[tuple[int, tuple[str, str, str | None]]], config: Any, selection: Selection,
+              verbose: bool, jobs: int, cache: Any, progress: Callable[[str], Any] | None) -> list[FileResult] | None:
+    """Results computed by a process pool, or None to run in this process instead."""
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    if len(todo) < MIN_PARALLEL_DOCS:
+        return None
+    ctx = _context()
+    recipe = getattr(config, "recipe", None)
+    if ctx.get_start_method() != "fork" and recipe is None:
+        return None  # a configuration built by hand cannot be rebuilt in a spawned worker
+    jobs = min(jobs, len(todo))
+    cache_args = (cache.directory, cache.salt) if cache is not None else None
+    chunk = max(1, min(16, len(todo) // (jobs * 8)))
+    items = [item for _, item in todo]
+    if ctx.get_start_method() == "fork":
+        _INHERITED["config"] = config
+    try:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker,
+                                 initargs=(recipe, config.fingerprint(), selection, verbose, cache_args)) as pool:
+            out = []
+            for res in pool.map(_work, items, chunksize=chunk):
+                out.append(res)
+                if progress:
+                    progress(res.path)
+            return out
+    except (BrokenProcessPool, OSError, RuntimeError):
+        return None  # e.g. a worker was killed: fall back to one process rather than lose files
+    finally:
+        _INHERITED.clear()

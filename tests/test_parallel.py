@@ -1,0 +1,100 @@
+"""--jobs: worker processes give byte-identical reports; spawned workers rebuild the configuration."""
+
+from __future__ import annotations
+
+import multiprocessing
+
+import pytest
+
+from conftest import write
+from copydesk import parallel
+from copydesk.engine import Selection, lint_paths
+from copydesk.profiles import ConfigRecipe, build_config
+from copydesk.report import build_report
+
+FOOTER = "Share this page on social media. Copyright 2024 Example News Ltd. All rights reserved."
+PATTERNS = """patterns:
+  - id: house.utilize
+    type: substitution
+    message: "Use '{replacement}' instead of '{match}'."
+    swap: {utilize: use}
+"""
+
+
+def make_corpus(root, n=9):
+    for i in range(n):
+        body = (f"# Article {i}\n\nThe council will utilize the new budget for roads in district {i}. "
+                + "Residents said the plan was long overdue and welcomed it. " * (i % 3 + 1)
+                + "\n\n" + "This sentence keeps going " * (5 + i) + "until it stops.\n\n" + FOOTER + "\n")
+        write(root / "site" / f"a{i:02d}.md", body)
+    write(root / "site" / "notes.txt", "Plain text notes.\n\nA second paragraph that is short.\n")
+    write(root / "site" / "page.html", "<html><body><h1>Title</h1><p>We utilize HTML too.</p>"
+          f"<p>{FOOTER}</p></body></html>")
+
+
+ARGS = ("--profile", "fast", "--select", "readability,boilerplate,house", "--fail-on", "never")
+
+
+def test_jobs_output_is_byte_identical(project, run_cli):
+    make_corpus(project)
+    write(project / "rules" / "house.yaml", PATTERNS)
+    outs = {}
+    for jobs in ("1", "2", "3"):
+        code, out, err = run_cli("check", "site", "--format", "json", "--no-cache", "--jobs", jobs, *ARGS)
+        assert code == 0, err
+        outs[jobs] = out
+    assert outs["1"] == outs["2"] == outs["3"]
+    assert '"house.utilize"' in outs["1"]            # pattern rules (closures) ran in the workers
+    assert '"boilerplate.corpus-repeat"' in outs["1"]  # corpus checks merged the workers' documents
+
+
+def test_spawned_workers_rebuild_config_from_recipe(project, monkeypatch):
+    """Without fork, workers get only the picklable recipe and rebuild the same configuration."""
+    make_corpus(project, n=5)
+    write(project / "rules" / "house.yaml", PATTERNS)
+    config = build_config(ConfigRecipe(None, str(project), "fast", ()))
+    sel = Selection(("readability", "house"), ())
+    serial = build_report(lint_paths(["site"], config, sel, jobs=1))
+    monkeypatch.setattr(parallel, "_context", lambda: multiprocessing.get_context("spawn"))
+    calls = []
+    real = parallel._run_pool
+
+    def spy(*a, **k):
+        out = real(*a, **k)
+        calls.append(out is not None)
+        return out
+
+    monkeypatch.setattr(parallel, "_run_pool", spy)
+    spawned = build_report(lint_paths(["site"], config, sel, jobs=2))
+    assert calls == [True]  # the pool really ran
+    assert spawned == serial
+
+
+def test_worker_refuses_a_different_configuration(project):
+    config = build_config(ConfigRecipe(None, str(project), "fast", ()))
+    parallel._INHERITED.clear()
+    with pytest.raises(RuntimeError):
+        parallel._init_worker(ConfigRecipe(None, str(project), "default", ()), config.fingerprint(),
+                              Selection(), False, None)
+
+
+def test_hand_built_config_without_recipe_still_runs(project, monkeypatch):
+    """A Config made without a recipe cannot go to spawned workers: the run stays in-process."""
+    from copydesk.config import load_config
+
+    make_corpus(project, n=5)
+    config = load_config(None, str(project))
+    monkeypatch.setattr(parallel, "_context", lambda: multiprocessing.get_context("spawn"))
+    sel = Selection(("readability",), ())
+    results = lint_paths(["site"], config, sel, jobs=4)
+    assert len(results) == 7 and all(not r.errors for r in results)
+
+
+def test_default_jobs_is_positive():
+    assert parallel.default_jobs() >= 1
+
+
+def test_bad_jobs_value_is_a_usage_error(project, run_cli):
+    write(project / "a.md", "Hello.\n")
+    code, _, err = run_cli("check", "a.md", "--jobs", "0")
+    assert code == 2 and "--jobs" in err
