@@ -5,7 +5,7 @@
     .venv/bin/python bench/run.py --scale 1000000  # also the peak-memory run on ~1M words
 
 Every measurement is a fresh process (cold start included); peak memory is the largest summed
-RSS of the process and all its children (workers), sampled every 20 ms from /proc. proselint
+PSS (else RSS) of the process and all its children (workers), sampled every 20 ms from /proc. proselint
 runs from its own virtualenv (``--proselint``, default: ``bench/.venv-proselint``, created with
 ``pip install proselint`` when missing) so it never enters copydesk's dependencies.
 """
@@ -41,12 +41,14 @@ print(n)
 
 
 
-def build_corpus(source: list[Path], dest: Path, target_words: int | None = None) -> int:
-    """Copy the documents under ``source`` into ``dest`` (repeated with new names up to
-    ``target_words``); returns the word count."""
+def build_corpus(source: list[Path], dest: Path, target_words: int | None = None, repeat: bool = True) -> int:
+    """Copy the documents under ``source`` into ``dest`` until ``target_words`` (repeating them
+    under new names when ``repeat``); returns the word count."""
     files = sorted(p for s in source for p in s.rglob("*") if p.is_file() and p.suffix.lower() in EXTS)
     if not files:
         raise SystemExit(f"no .md/.txt/.html files under {', '.join(map(str, source))}")
+    if target_words and not repeat:  # a sample across all sources, not the first folder only
+        files = list(dict.fromkeys(files[::max(1, len(files) // 400)] + files))
     total, rnd = 0, 0
     while True:
         for i, p in enumerate(files):
@@ -58,7 +60,7 @@ def build_corpus(source: list[Path], dest: Path, target_words: int | None = None
             if target_words and total >= target_words:
                 return total
         rnd += 1
-        if not target_words:
+        if not target_words or not repeat:
             return total
 
 
@@ -69,6 +71,20 @@ def pick_article(folder: Path, words: int = 2600) -> Path:
     return best
 
 
+def _memory_kb(pid: int) -> int:
+    """PSS (shared pages split between the processes sharing them: forked workers are not
+    counted twice), else RSS."""
+    for name, key in ((f"/proc/{pid}/smaps_rollup", "Pss:"), (f"/proc/{pid}/status", "VmRSS:")):
+        try:
+            with open(name) as fh:
+                for line in fh:
+                    if line.startswith(key):
+                        return int(line.split()[1])
+        except OSError:
+            continue
+    return 0
+
+
 def _tree_rss_kb(pid: int) -> int:
     total, stack, seen = 0, [pid], set()
     while stack:
@@ -77,11 +93,7 @@ def _tree_rss_kb(pid: int) -> int:
             continue
         seen.add(p)
         try:
-            with open(f"/proc/{p}/status") as fh:
-                for line in fh:
-                    if line.startswith("VmRSS:"):
-                        total += int(line.split()[1])
-                        break
+            total += _memory_kb(p)
             for task in os.listdir(f"/proc/{p}/task"):
                 with open(f"/proc/{p}/task/{task}/children") as fh:
                     stack.extend(int(c) for c in fh.read().split())
@@ -125,16 +137,19 @@ def main() -> int:
     ap.add_argument("--profiles", default="fast,default,thorough")
     ap.add_argument("--scale", type=int, default=0, help="also run the default profile on a corpus of this many words")
     ap.add_argument("--proselint", type=Path, default=HERE / ".venv-proselint", help="virtualenv holding proselint")
-    ap.add_argument("--copydesk", default=str(ROOT / ".venv" / "bin" / "copydesk"))
+    ap.add_argument("--copydesk", default=str(ROOT / ".venv" / "bin" / "copydesk"), help="the copydesk command")
+    ap.add_argument("--python", default=str(ROOT / ".venv" / "bin" / "python"), help="python with harper-py")
+    ap.add_argument("--max-words", type=int, default=0, help="use a sample of the corpus of about this many words")
+    ap.add_argument("--scale-profile", default="default", help="profile of the --scale run")
     ap.add_argument("--json", type=Path, help="also write the results here")
     args = ap.parse_args()
 
-    python = str(Path(args.copydesk).parent / "python")
+    python = args.python
     work = Path(tempfile.mkdtemp(prefix="copydesk-bench-"))
     try:
         sources = [args.corpus] if args.corpus else sorted((ROOT.parent / "shared" / "eval").glob("*/docs"))
         corpus = work / "corpus"
-        n_words = build_corpus(sources, corpus)
+        n_words = build_corpus(sources, corpus, args.max_words or None, repeat=False)
         n_files = sum(1 for p in corpus.rglob("*") if p.is_file())
         article = pick_article(corpus)
         art_words = len(WORD.findall(article.read_text(encoding="utf-8")))
@@ -171,8 +186,8 @@ def main() -> int:
         if args.scale:
             big = work / "big"
             big_words = build_corpus(sources, big, args.scale)
-            results["scale"] = run(f"copydesk default: {big_words // 1000}k words, cold",
-                                   base + ["--profile", "default", "--no-cache", str(big)], big_words)
+            results["scale"] = run(f"copydesk {args.scale_profile}: {big_words // 1000}k words, cold",
+                                   base + ["--profile", args.scale_profile, "--no-cache", str(big)], big_words)
 
         print("\ntargets (issue 8):")
 

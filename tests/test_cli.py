@@ -122,3 +122,16 @@ def test_rules_and_explain(run_cli):
 def test_default_paths_from_config(root, run_cli):
     code, out, _ = run_cli("check", "--select", "readability.document-grade", "--fail-on", "never", cwd=root)
     assert code == 0 and "content/001_1137b30dfef8d16c.txt" in out
+
+
+def test_broken_check_module_is_reported_and_others_run(project, run_json, monkeypatch):
+    from copydesk import registry
+
+    monkeypatch.setitem(registry._BROKEN, "copydesk.checks.fake.broken",
+                        "check module copydesk.checks.fake.broken failed to import (ImportError: x); its checks did not run")
+    write(project / "a.md", LONG + "\n")
+    code, report, err = run_json("a.md", "--select", "readability.sentence-length", "--no-cache")
+    assert code == 2
+    assert report["files"][0]["findings"][0]["rule"] == "readability.sentence-length"
+    assert "copydesk.checks.fake.broken failed to import" in report["files"][0]["errors"][0]["message"]
+    assert err.count("failed to import") == 1

@@ -144,3 +144,16 @@ def test_domain_terms_of_content_are_accepted_in_the_project(root, word):
     config = load_config(str(root / "rules"))
     res = lint_text("x.txt", f"The {word} idea is central, said the author.\n", config, Selection(select=("spelling",)))
     assert res.findings == []
+
+
+def test_dialect_tie_goes_to_the_first_spelling(project):
+    fs = [f for f in lint("The colour of his behavior.\n") if f.category == "spelling"]
+    assert [(f.rule, f.text, f.suggestions) for f in fs] == [("grammar.dialect", "behavior", ["behaviour"])]
+
+
+def test_confused_words_are_grammar_and_never_vocabulary_suggestions(project, run_cli):
+    write(project / "docs" / "a.txt", "He is taller then me. She is taller then him.\n")
+    fs = lint("He is taller then me.\n")
+    assert [(f.category, f.text) for f in fs if f.rule == "grammar.harper.ThenThan"] == [("grammar", "then")]
+    code, out, _ = run_cli("vocab", "suggest", "docs")
+    assert code == 0 and out == ""

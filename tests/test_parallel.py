@@ -39,11 +39,11 @@ def test_jobs_output_is_byte_identical(project, run_cli):
     make_corpus(project)
     write(project / "rules" / "house.yaml", PATTERNS)
     outs = {}
-    for jobs in ("1", "2", "3"):
+    for jobs in ("1", "2"):
         code, out, err = run_cli("check", "site", "--format", "json", "--no-cache", "--jobs", jobs, *ARGS)
         assert code == 0, err
         outs[jobs] = out
-    assert outs["1"] == outs["2"] == outs["3"]
+    assert outs["1"] == outs["2"]
     assert '"house.utilize"' in outs["1"]            # pattern rules (closures) ran in the workers
     assert '"boilerplate.corpus-repeat"' in outs["1"]  # corpus checks merged the workers' documents
 

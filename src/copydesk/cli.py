@@ -254,13 +254,13 @@ COMMANDS = {"check": cmd_check, "rules": cmd_rules, "explain": cmd_explain, "voc
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from copydesk.config import ConfigError
-
     parser = build_parser()
     args = parser.parse_args(argv)
     if not args.command:
         parser.print_help()
         return EXIT_ERROR
+    from copydesk.config import ConfigError  # after parsing: --help stays fast
+
     try:
         return COMMANDS[args.command](args)
     except ConfigError as exc:

@@ -16,7 +16,7 @@ from copydesk.findings import Finding, Location, Position, Problem, fingerprint
 from copydesk.inputs import InputError, InputFile, discover, read
 from copydesk.parsing import parse
 from copydesk.readability import document_stats
-from copydesk.registry import CheckSpec, matches
+from copydesk.registry import CheckSpec, broken_checks, matches
 from copydesk.suppression import Suppressions
 
 
@@ -133,6 +133,8 @@ def lint_text(path: str, text: str, config: Config, selection: Selection | None 
     if "__error__" in doc.front_matter:
         result.findings.append(_input_finding(path, f"{path}: {doc.front_matter['__error__']}", "input.front-matter"))
     sup = Suppressions(doc)
+    for module, message in broken_checks().items():
+        result.errors.append(_error(module, f"{path}: {message}"))
     for spec, cc in enabled_checks(config, path, "document", selection):
         opts = check_options(spec, cc, config)
         try:

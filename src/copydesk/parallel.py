@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 import traceback
 from typing import Any, Callable
 
@@ -75,6 +76,38 @@ def _context() -> Any:
     return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
 
 
+def _warm_harper() -> None:
+    import harper
+
+    harper.Linter(harper.Dialect.AMERICAN)  # loads Harper's dictionary: once per process, then shared
+
+
+def warm_up(config: Any, selection: Selection) -> threading.Thread | None:
+    """Start loading the grammar engine in a background thread, when this run will use it.
+
+    Harper's first linter in a process costs seconds (its dictionary); the build releases the GIL,
+    so it overlaps reading and parsing, and forked workers inherit the loaded dictionary instead
+    of each loading their own (less time and, shared copy-on-write, less memory)."""
+    if (config.settings.get("grammar_engine") or "harper") != "harper":
+        return None
+    if not any(spec.module.startswith("copydesk.checks.grammar.") and cc.enabled and spec.scope == "document"
+               and selection.may_run(spec) for rid, cc in config.checks.items()
+               for spec in [config.specs[rid]]):
+        return None
+    thread = threading.Thread(target=_quietly(_warm_harper), name="copydesk-warm-up", daemon=True)
+    thread.start()
+    return thread
+
+
+def _quietly(func: Callable[[], Any]) -> Callable[[], None]:
+    def run() -> None:
+        try:
+            func()
+        except Exception:  # noqa: BLE001 - the check itself reports a missing or broken engine
+            pass
+    return run
+
+
 def _read_error(file: InputFile, message: str) -> FileResult:
     res = FileResult(file.path, None)
     res.errors.append(_error(None, message))
@@ -102,37 +135,51 @@ def lint_files(files: list[InputFile], config: Any, selection: Selection, verbos
         else:
             todo.append((i, (file.path, text, key)))
 
-    done = _run_pool(todo, config, selection, verbose, jobs, cache, progress) if jobs > 1 else None
-    if done is None:
-        _STATE.update(config=config, selection=selection, verbose=verbose, cache=cache)
-        done = []
-        for _, item in todo:
-            done.append(_work(item))
+    warming = warm_up(config, selection) if todo else None  # a fully cached run needs no engine
+    _STATE.update(config=config, selection=selection, verbose=verbose, cache=cache)
+    items = [item for _, item in todo]
+    done: list[FileResult] = []
+    if jobs > 1 and len(items) >= MIN_PARALLEL_DOCS and _context().get_start_method() == "fork":
+        # Prime: lint the first document here, so every lazily loaded dictionary, model and
+        # engine exists once in this process; forked workers then share it copy-on-write
+        # instead of each loading its own (time and memory).
+        done.append(_work(items[0]))
+        if progress:
+            progress(items[0][0])
+    if warming is not None:
+        warming.join()  # never fork while the engine is being built in another thread
+    pooled = _run_pool(items[len(done):], config, selection, verbose, jobs, cache, progress) if jobs > 1 else None
+    if pooled is None:
+        pooled = []
+        for item in items[len(done):]:
+            pooled.append(_work(item))
             if progress:
                 progress(item[0])
+    done.extend(pooled)
     for (i, _), res in zip(todo, done):
         results[i] = res
     return [r for r in results if r is not None]
 
 
-def _run_pool(todo: list[tuple[int, tuple[str, str, str | None]]], config: Any, selection: Selection,
+def _run_pool(items: list[tuple[str, str, str | None]], config: Any, selection: Selection,
               verbose: bool, jobs: int, cache: Any, progress: Callable[[str], Any] | None) -> list[FileResult] | None:
     """Results computed by a process pool, or None to run in this process instead."""
+    import gc
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    if len(todo) < MIN_PARALLEL_DOCS:
+    if len(items) < MIN_PARALLEL_DOCS - 1:
         return None
     ctx = _context()
     recipe = getattr(config, "recipe", None)
     if ctx.get_start_method() != "fork" and recipe is None:
         return None  # a configuration built by hand cannot be rebuilt in a spawned worker
-    jobs = min(jobs, len(todo))
+    jobs = min(jobs, len(items))
     cache_args = (cache.directory, cache.salt) if cache is not None else None
-    chunk = max(1, min(16, len(todo) // (jobs * 8)))
-    items = [item for _, item in todo]
+    chunk = max(1, min(16, len(items) // (jobs * 8)))
     if ctx.get_start_method() == "fork":
         _INHERITED["config"] = config
+        gc.freeze()  # keep the collector from touching (and so copying) the inherited objects
     try:
         with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker,
                                  initargs=(recipe, config.fingerprint(), selection, verbose, cache_args)) as pool:
@@ -146,3 +193,4 @@ def _run_pool(todo: list[tuple[int, tuple[str, str, str | None]]], config: Any, 
         return None  # e.g. a worker was killed: fall back to one process rather than lose files
     finally:
         _INHERITED.clear()
+        gc.unfreeze()

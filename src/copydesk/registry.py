@@ -75,14 +75,31 @@ def spec_from_module(module: ModuleType) -> CheckSpec:
     )
 
 
+_BROKEN: dict[str, str] = {}
+
+
 def _walk(package: ModuleType) -> Iterable[ModuleType]:
-    for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
+    def onerror(name: str) -> None:
+        _BROKEN[name] = f"check package {name} failed to import; its checks did not run"
+
+    for info in pkgutil.walk_packages(package.__path__, package.__name__ + ".", onerror=onerror):
         leaf = info.name.rsplit(".", 1)[-1]
         if leaf.startswith("_"):
             continue
-        module = importlib.import_module(info.name)
+        try:
+            module = importlib.import_module(info.name)
+        except Exception as exc:  # noqa: BLE001 - one broken check must not stop the others
+            _BROKEN[info.name] = (f"check module {info.name} failed to import ({type(exc).__name__}: {exc}); "
+                                  "its checks did not run")
+            continue
         if hasattr(module, "ID") and hasattr(module, "check"):
             yield module
+
+
+def broken_checks() -> dict[str, str]:
+    """Check modules that failed to import: module name -> message (after :func:`builtin_checks`)."""
+    builtin_checks()
+    return dict(sorted(_BROKEN.items()))
 
 
 @lru_cache(maxsize=1)
@@ -92,7 +109,11 @@ def builtin_checks() -> dict[str, CheckSpec]:
 
     specs: dict[str, CheckSpec] = {}
     for module in _walk(pkg):
-        spec = spec_from_module(module)
+        try:
+            spec = spec_from_module(module)
+        except (AttributeError, ValueError) as exc:
+            _BROKEN[module.__name__] = f"check module {module.__name__} is invalid ({exc}); it did not run"
+            continue
         if spec.id in specs:
             raise ValueError(f"duplicate check id {spec.id} in {module.__name__}")
         specs[spec.id] = spec

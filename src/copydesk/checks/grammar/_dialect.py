@@ -1,10 +1,11 @@
 """US or UK spelling of a document, decided by Harper's own dialect dictionaries.
 
-Pattern pairs (colour/color, organise/organize, centre/center, defence/defense, judgement/judgment,
-travelled/traveled, fulfil/fulfill...) propose candidates; a word is a UK spelling when Harper's British dictionary accepts it and the American one does
-not ("behaviour", "organise", "centre"), and a US spelling the other way round. A document's
-dialect is the majority of such words (US on a tie or when there is no evidence), unless the
-``dialect`` setting names one.
+Pattern pairs (colour/color, organise/organize, centre/center, defence/defense,
+judgement/judgment, travelled/traveled, fulfil/fulfill...) propose candidates; a word is a UK
+spelling when Harper's British dictionary accepts it and the American one does not
+("behaviour", "organise", "centre"), and a US spelling the other way round. A document's
+dialect is the majority of such words (on a tie, the first one's; US without evidence), unless
+the ``dialect`` setting names one.
 """
 
 from __future__ import annotations
@@ -119,7 +120,11 @@ def profile(doc: Document, configured: str | None = "auto") -> DialectProfile:
     if configured != "auto":
         prof = DialectProfile(configured, False, us, uk)
     else:
-        prof = DialectProfile("uk" if len(uk) > len(us) else "us", True, us, uk)
+        if len(uk) != len(us):
+            detected = "uk" if len(uk) > len(us) else "us"
+        else:  # a tie: the document's first dialect-specific spelling sets it
+            detected = "uk" if uk and (not us or uk[0][0] < us[0][0]) else "us"
+        prof = DialectProfile(detected, True, us, uk)
     if len(_CACHE) > 16:
         _CACHE.clear()
     _CACHE[key] = prof

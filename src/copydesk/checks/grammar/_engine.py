@@ -25,7 +25,7 @@ DIALECTS = {
 # Harper's lint kinds -> copydesk categories (anything else is grammar).
 KIND_CATEGORY = {
     "Spelling": "spelling",
-    "Typo": "spelling",
+    "Typo": "grammar",  # Harper's "typos" are confused words (then/than, quite/quiet, dose/does)
     "Style": "style",
     "Readability": "style",
     "Formatting": "style",

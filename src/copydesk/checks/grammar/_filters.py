@@ -6,6 +6,7 @@ import re
 import unicodedata
 
 from copydesk.checks.grammar._dialect import counterparts
+from copydesk.checks.grammar._engine import known_words
 from copydesk.checks.grammar._vocab import Vocabulary, damerau, looks_like_name_or_abbreviation, zipf
 from copydesk.document import Document
 
@@ -51,8 +52,9 @@ def keep_spelling(doc: Document, start: int, end: int, suggestions: tuple[str, .
         return False  # a quoted single word is a term being mentioned ("stychia")
     if any(s and _plain(s) == _plain(word) and s != word for s in suggestions):
         return False  # an accented spelling ("naiveté")
-    if any(s.lower() in counterparts(word.lower()) for s in suggestions if s):
-        return False  # the other dialect's spelling of a word Harper only knows one way
+    pairs = [s.lower() for s in suggestions if s and s.lower() in counterparts(word.lower())]
+    if pairs and any(ok_us != ok_uk for ok_us, ok_uk in known_words(pairs).values()):
+        return False  # the other dialect's spelling of a word only one of Harper's dictionaries has
     first = sentence_start(doc, start)
     if looks_like_name_or_abbreviation(doc.prose, word, start, end, first):
         return False

@@ -6,6 +6,7 @@ from collections import Counter, defaultdict
 from typing import Any
 
 SPELLING_RULES = ("grammar.harper", "grammar.languagetool")
+WORD_RULES = {"grammar.harper.SpellCheck", "grammar.harper.SplitWords"}  # unknown-word flags
 
 
 def suggest(paths: list[str], config: Any, min_count: int = 2) -> list[tuple[str, int, int]]:
@@ -23,7 +24,9 @@ def suggest(paths: list[str], config: Any, min_count: int = 2) -> list[tuple[str
     forms: dict[str, Counter[str]] = defaultdict(Counter)
     for r in results:
         for f in r.findings:
-            if f.category != "spelling" or not f.text.strip() or " " in f.text.strip():
+            if f.category != "spelling" or f.rule not in WORD_RULES and not f.rule.startswith("grammar.languagetool."):
+                continue
+            if not f.text.strip() or " " in f.text.strip():
                 continue
             word = f.text.strip()
             key = word.lower()

@@ -52,7 +52,8 @@ def check(document: Document, options: dict[str, Any]) -> Iterator[Problem]:
     examples = Counter(w.lower() for _, _, w in majority).most_common(3)
     evidence = ", ".join(f"'{w}'" for w, _ in examples)
     why = (f"this document is configured as {NAMES[major]} English" if not prof.detected
-           else f"the rest of the document uses {NAMES[major]} spelling ({len(majority)} words, e.g. {evidence})")
+           else f"the rest of the document uses {NAMES[major]} spelling ({len(majority)} "
+                 f"word{'s' if len(majority) != 1 else ''}, e.g. {evidence})")
     related = tuple(Location(document.path, s, e) for s, e, _ in majority[:3])
     minor = NAMES["us" if major == "uk" else "uk"]
     for s, e, w in minority:

@@ -28,7 +28,7 @@ EMITS = ("grammar", "spelling", "style")
 SETTINGS = ("grammar_engine", "dialect", "vocabulary")
 OPTIONS = {
     "disabled_rules": {
-        "type": "array", "items": {"type": "string"}, "default": ["LongSentences", "OxfordComma"],
+        "type": "array", "items": {"type": "string"}, "default": ["LongSentences", "OxfordComma", "DayOneNames"],
         "description": "Harper rules to turn off (names as in the rule ids, e.g. OxfordComma)",
     },
     "known_word_zipf": {

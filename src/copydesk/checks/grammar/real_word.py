@@ -1,11 +1,12 @@
 """Real-word errors: a rare dictionary word one edit away from a much more common word.
 
-A misspelling that makes another real word ("personalty" for "personality", "wark" for "work")
+A slip that makes another real word ("personalty" for "personality", "decease" for "decrease")
 passes every spell checker. This check uses wordfreq's Zipf frequencies (a maintained, sourced
 word-frequency package): a lower-case word that is rare in English, while a word one edit away
-(insert, delete, substitute or swap a letter) is far more common, is probably that word
-mistyped. Words wordfreq has never seen are left alone (no evidence). The neighbour's presence elsewhere in the same document raises the score. Words in
-the project vocabulary, names, reference entries and short words are never flagged.
+(insert, delete, substitute or swap a letter; not a mere inflection) is far more common, is
+probably that word mistyped. A smaller gap suffices when the document uses the neighbour
+elsewhere. Words wordfreq has never seen are left alone (no evidence), as are capitalised words
+(names), words in the project vocabulary, reference entries and short words.
 
 Passes: ``This type of personality has its source in an intense experience.``
 Fails: ``This type of personalty has its source in an intense experience.`` (personality)

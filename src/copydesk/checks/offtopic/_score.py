@@ -28,13 +28,14 @@ from copydesk.document import Document
 VOCAB_KINDS = ("heading", "paragraph", "list_item", "quote", "caption", "table_row")
 CANDIDATE_KINDS = ("paragraph", "list_item", "quote")
 
-# Logistic weights over the features below (fitted on the OneStopEnglish dev half, then rounded
-# and checked on INSteD and the bridged-style seeds; see docs/offtopic.md).
+# Logistic weights over the features below, fitted on the OneStopEnglish dev half (see
+# docs/offtopic.md); the bias is shifted so that 0.5 is the precision-first ("low") threshold,
+# about 3 false alarms per 1000 clean sentences on that set.
 WEIGHTS = {
-    "ratio": 1.15, "rel": 1.7, "link": -1.2, "neigh": -0.95, "sec": -0.9,
-    "phrase": 0.25, "bare": 0.65, "nterms": 0.15, "q75": -0.8,
+    "ratio": 1.15, "rel": 1.7, "link": -1.25, "neigh": -0.95, "sec": -0.85,
+    "phrase": 0.25, "bare": 0.8, "nterms": 0.17, "q75": -0.8,
 }
-BIAS = -3.8
+BIAS = -3.2
 _SAID = re.compile(r"\b(said|says|told|added|explained|according)\b", re.I)
 _GAP_OK = ("", "and", "of", "-", "&")
 

@@ -23,7 +23,7 @@ from copydesk.findings import Problem
 ID = "off-topic.sentence"
 CATEGORY = "off-topic"
 SEVERITY = "warning"
-SENSITIVITY = {"low": 0.6, "medium": 0.45, "high": 0.3}
+SENSITIVITY = {"low": 0.5, "medium": 0.35, "high": 0.2}
 OPTIONS = {
     "sensitivity": {
         "enum": ["low", "medium", "high"], "default": "low",
@@ -38,7 +38,7 @@ OPTIONS = {
         "description": "sentences with fewer content terms are too short to judge",
     },
     "min_sentences": {
-        "type": "integer", "minimum": 2, "default": 5,
+        "type": "integer", "minimum": 2, "default": 8,
         "description": "documents with fewer distinct sentences give too little context",
     },
     "quote_penalty": {
@@ -50,7 +50,7 @@ OPTIONS = {
         "description": "extra connective words that say nothing about a topic (house jargon)",
     },
     "engine": {
-        "enum": ["auto", "lexical", "embedding"], "default": "lexical",
+        "enum": ["auto", "lexical", "embedding"], "default": "auto",
         "description": "embedding uses the optional sentence-transformers extra when installed",
     },
 }
@@ -73,17 +73,18 @@ def explain(s: Scored, topic: list[str]) -> str:
         ranked = sorted(s.novel, key=lambda t: (-t.weight, t.start))[:3]
         words = [t.word.strip("'’") for t in sorted(ranked, key=lambda t: t.start)]
     about = ", ".join(topic) if topic else "its other sentences"
-    if len(words) == 1 or (s.phrase and len(s.phrase) >= 2):
-        what = f"{_quote(words)} appears nowhere else"
+    if len(words) == 1 or len(s.phrase) >= 2:
+        what, verb = f"{_quote(words)} appears", "is"
     else:
-        what = ", ".join(_quote([w]) for w in words) + " appear nowhere else"
-    return (f"possibly off-topic (score {s.score:.2f}): {what} in the document and is unrelated "
-            f"to the article's topic: {about}")
+        what, verb = ", ".join(_quote([w]) for w in words) + " appear", "are"
+    return (f"possibly off-topic (score {s.score:.2f}): {what} nowhere else in the document and "
+            f"{verb} unrelated to the article's topic: {about}")
 
 
 def scores(document: Document, options: dict) -> DocumentScores:
+    """Lexical scores, rescored with sentence embeddings when the ``embed`` extra is installed."""
     result = score_document(document, options.get("generic_terms") or ())
-    engine = options.get("engine", "lexical")
+    engine = options.get("engine", "auto")
     if engine != "lexical":
         from copydesk.checks.offtopic import _embed
 
@@ -95,9 +96,8 @@ def scores(document: Document, options: dict) -> DocumentScores:
 
 
 def check(document: Document, options: dict) -> Iterator[Problem]:
-    result = score_document(document, options.get("generic_terms") or ()) if options.get(
-        "engine", "lexical") == "lexical" else scores(document, options)
-    if len({s.unit.text_key for s in result.sentences}) < options.get("min_sentences", 5):
+    result = scores(document, options)
+    if len({s.unit.text_key for s in result.sentences}) < options.get("min_sentences", 8):
         return
     limit = threshold(options)
     for s in result.sentences:

@@ -1,0 +1,189 @@
+"""off-topic.sentence: inserted sentences are found and explained; on-topic prose stays quiet."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from copydesk.checks.offtopic import sentence as offtopic
+from copydesk.checks.offtopic._score import combine, novel_phrase, score_document
+from copydesk.checks.offtopic._terms import content_terms, informativeness, term_key
+from copydesk.config import load_config
+from copydesk.engine import Selection, lint_text
+from copydesk.parsing import parse
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = next((ROOT / "content").glob("001_*.txt"), None)
+FIRE = "Moreover, understanding fire safety precautions is essential for creating a safe environment"
+STORY = "Understanding the diverse roles individuals play in storytelling and cultural narratives"
+
+# A small synthetic article (written for these tests) with one bridged-style insertion.
+ARTICLE = """\
+Coral reefs cover less than one percent of the ocean floor, yet they shelter about a quarter of marine species.
+
+Reef-building corals live in partnership with tiny algae that photosynthesise inside their tissues. The algae \
+give the coral sugars and colour; the coral gives the algae shelter and nutrients. When the water warms, the \
+partnership breaks down and the coral expels its algae. This is coral bleaching, and a bleached reef starves \
+unless the water cools within weeks.
+
+Marine heatwaves have bleached reefs across the Pacific and Indian oceans. Divers report white coral where \
+there were colourful reefs a year earlier. Scientists measure bleaching by surveying reef transects and \
+counting dead colonies. Furthermore, choosing the right mortgage refinancing options is essential for \
+protecting coral reefs. Some reefs recover when heatwaves end, because surviving colonies regrow and fish \
+graze the seaweed that would smother young coral.
+
+Ocean acidification adds to the pressure. As seawater absorbs carbon dioxide, corals struggle to build their \
+limestone skeletons, and reefs erode faster than they grow. Protecting reefs therefore means cutting \
+emissions as well as managing fishing and pollution near the coast.
+"""
+INSERTED = "Furthermore, choosing the right mortgage refinancing options is essential for protecting coral reefs."
+
+
+@pytest.fixture(scope="module")
+def config(tmp_path_factory):
+    return load_config(cwd=str(tmp_path_factory.mktemp("offtopic")))
+
+
+def findings(config, text: str, path: str = "doc.txt", **options):
+    if options:
+        config.checks["off-topic.sentence"].options.update(options)
+    try:
+        return lint_text(path, text, config, Selection(select=("off-topic",))).findings
+    finally:
+        if options:
+            config.checks["off-topic.sentence"].options.update(
+                {k: offtopic.OPTIONS[k]["default"] for k in options})
+
+
+def flagged(fs, text: str) -> list[str]:
+    return [text[f.start.offset:f.end.offset] for f in fs]
+
+
+# --- scoring parts ---------------------------------------------------------------------------
+
+def test_term_keys_match_word_families():
+    assert term_key("empathy") == term_key("empathic")
+    assert term_key("narcissism") == term_key("narcissistic")
+    assert term_key("reefs") == term_key("reef")
+    assert term_key("fire") != term_key("safety")
+
+
+def test_connective_words_are_not_content_and_rare_words_weigh_more():
+    words = [t.word for t in content_terms("Moreover, understanding fire safety precautions is essential.")]
+    assert words == ["fire", "safety", "precautions"]
+    assert informativeness("precautions") > informativeness("fire") > 0
+    assert informativeness("Zhangke") == 1.0
+
+
+def test_novel_phrase_is_the_run_of_unshared_terms():
+    doc = parse("x.txt", "Empathy matters. Fire safety precautions matter for empathy.")
+    terms = content_terms(doc.prose[17:], 17)
+    phrase = novel_phrase(doc, terms, {term_key("fire"), term_key("safety"), term_key("precautions")})
+    assert [t.word for t in phrase] == ["Fire", "safety", "precautions"]
+
+
+def test_combine_is_monotone_in_novelty_and_anchoring():
+    base = {"ratio": 0.5, "rel": 0.1, "link": 1.0, "neigh": 0.5, "sec": 0.5, "phrase": 0.0}
+    assert combine({**base, "ratio": 0.9, "rel": 0.5}) > combine(base)
+    assert combine({**base, "link": 3.0, "neigh": 2.0}) < combine(base)
+    assert 0.0 <= combine(base) <= 1.0
+
+
+# --- behaviour on documents ------------------------------------------------------------------
+
+def ranked(text: str, path: str = "doc.txt") -> list[str]:
+    doc = parse(path, text)
+    result = offtopic.scores(doc, {"engine": "lexical"})
+    return [doc.prose[s.unit.start:s.unit.end] for s in sorted(result.sentences, key=lambda s: -s.score)]
+
+
+def test_bridged_insertion_is_explained_by_its_foreign_phrase():
+    doc = parse("doc.txt", ARTICLE)
+    result = offtopic.scores(doc, {"engine": "lexical"})
+    inserted = next(s for s in result.sentences if doc.prose[s.unit.start:s.unit.end] == INSERTED)
+    message = offtopic.explain(inserted, result.topic)
+    assert "'mortgage refinancing options' appears nowhere else" in message
+    assert "topic: coral, reefs" in message
+
+
+def test_clean_synthetic_article_is_quiet(config):
+    clean = ARTICLE.replace(" " + INSERTED, "")
+    assert findings(config, clean) == []
+    assert findings(config, clean, sensitivity="high") == []
+
+
+@pytest.mark.skipif(SEED is None, reason="seed corpus absent")
+def test_seed_insertions_rank_high_and_on_topic_sentences_are_not_flagged(config):
+    text = SEED.read_text(encoding="utf-8")
+    order = ranked(text, str(SEED))
+    fire = next(i for i, s in enumerate(order) if s.startswith(FIRE))
+    story = next(i for i, s in enumerate(order) if s.startswith(STORY))
+    # The lexical core ranks both seeds in the top tenth of the article's ~150 sentences; at the
+    # precision-first default it flags neither them nor any on-topic sentence (docs/offtopic.md).
+    assert fire < len(order) * 0.05 and story < len(order) * 0.1
+    assert findings(config, text, path=str(SEED)) == []
+
+
+@pytest.mark.skipif(SEED is None, reason="seed corpus absent")
+def test_seed_fire_safety_message_names_the_foreign_phrase_and_topic():
+    text = SEED.read_text(encoding="utf-8")
+    doc = parse(str(SEED), text)
+    result = offtopic.scores(doc, {"engine": "lexical"})
+    fire = next(s for s in result.sentences if doc.prose[s.unit.start:].startswith(FIRE))
+    message = offtopic.explain(fire, result.topic)
+    assert "'fire safety precautions' appears nowhere else" in message
+    assert "empathy" in message and "BPD" in message
+
+
+def test_foreign_news_sentence_is_flagged(config):
+    # an off-topic sentence with no anchor at all in a longer article is flagged at the default
+    foreign = ("A spokesperson for Thornbury Hardware said it had no idea who removed the brass weathervane "
+               "from the roof of the warehouse it rents on Mill Lane.")
+    text = ARTICLE.replace(INSERTED, foreign)
+    assert flagged(findings(config, text), text) == [foreign]
+
+
+def test_reference_lists_headings_and_quotes_are_handled(config):
+    refs = ("\n\n## References\n\nSmith, J. (2019). Volcanic ash dispersal over the North Atlantic. "
+            "Journal of Geophysics, 12(3), 45-67.\n\nJones, K. (2020). Medieval tax ledgers of Flanders. "
+            "Historical Review, 8, 1-20.\n")
+    md = "# Coral reefs\n\n" + ARTICLE.replace(" " + INSERTED, "") + refs
+    assert findings(config, md, path="doc.md") == []
+    quoted = "# Coral reefs\n\n" + ARTICLE.replace(" " + INSERTED, "") + "\n> " + INSERTED + "\n"
+    scores = score_document(parse("doc.md", quoted))
+    kinds = {s.unit.kind for s in scores.sentences}
+    assert "heading" not in kinds and "reference" not in kinds
+
+
+def test_sensitivity_and_min_score_options(config):
+    assert offtopic.threshold({"sensitivity": "low"}) > offtopic.threshold({"sensitivity": "high"})
+    assert offtopic.threshold({"sensitivity": "low", "min_score": 0.99}) == 0.99
+    assert findings(config, ARTICLE, min_score=1.0) == []
+
+
+def test_short_documents_are_not_judged(config):
+    assert findings(config, "Coral reefs shelter fish. Mortgage refinancing options vary by bank.") == []
+
+
+# --- property: duplicating a paragraph of a clean article adds no finding --------------------
+
+PARAGRAPHS = ARTICLE.replace(" " + INSERTED, "").strip().split("\n\n")
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.integers(0, len(PARAGRAPHS) - 1), st.integers(0, len(PARAGRAPHS)), st.booleans())
+def test_duplicating_a_paragraph_adds_no_finding(config, which, where, seed_doc):
+    paras = PARAGRAPHS
+    if seed_doc and SEED is not None:
+        paras = [p for p in SEED.read_text(encoding="utf-8").split("\n") if p.strip()]
+        paras = [p for p in paras if not (FIRE in p or STORY in p)]
+        which = which % len(paras)
+    base = "\n\n".join(paras) + "\n"
+    where = max(where % (len(paras) + 1), which + 1)  # a copy after the original
+    dup = "\n\n".join(paras[:where] + [paras[which]] + paras[where:]) + "\n"
+    before = {t for t in flagged(findings(config, base), base)}
+    after = {t for t in flagged(findings(config, dup), dup)}
+    assert after <= before
