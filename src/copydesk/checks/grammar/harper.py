@@ -12,6 +12,7 @@ Fails: ``She recieved an letter.`` (spelling: "recieved"; grammar: "an letter")
 
 from __future__ import annotations
 
+import re
 from typing import Any, Iterator
 
 from copydesk.checks.grammar import _dialect
@@ -48,6 +49,15 @@ SPLIT_PART_ZIPF = 5.0  # "alot" -> "a lot": both parts must be everyday words
 SPLIT_WORD_ZIPF = 2.5  # a joined form at least this common is a word in use ("caregiving")
 
 
+_ACRONYM_POSSESSIVE = re.compile(r"\b[A-Z]{1,6}[’']s\b")
+
+
+def _acronym_possessive(doc: Document, start: int, end: int) -> bool:
+    """Harper splits "N’s", "IN’s", "NPD's" oddly and proposes merges or "in's": not errors."""
+    window = doc.prose[max(0, start - 8):end + 8]
+    return bool(_ACRONYM_POSSESSIVE.search(window))
+
+
 def _plausible_split(word: str, suggestions: tuple[str, ...]) -> bool:
     """Harper's SplitWords guesses at any word missing from its dictionary ("person hood").
     A word in common use is kept joined unless both parts are everyday words ("alot", "infact")."""
@@ -73,6 +83,8 @@ def check(document: Document, options: dict[str, Any]) -> Iterator[Problem]:
             continue  # a project term, whatever the rule (split words, wrong negative...)
         category = RULE_CATEGORY.get(lint.rule, lint.category)
         if lint.rule == "SplitWords" and not _plausible_split(lint.text, lint.suggestions):
+            continue
+        if category != "spelling" and _acronym_possessive(doc, lint.start, lint.end):
             continue
         if category == "spelling" and not keep_spelling(doc, lint.start, lint.end, lint.suggestions, vocab,
                                                        variants, known_zipf):
