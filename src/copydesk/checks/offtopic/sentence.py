@@ -8,8 +8,11 @@ article's topic. Headings, captions and table rows lend their words but are not 
 reference lists are ignored; quotations are judged with a stricter threshold.
 
 Passes: "Their intense emotional reactivity amplifies this sensitivity." (in an article on empathy in BPD)
-Fails: "Moreover, understanding fire safety precautions is essential for creating a safe environment
-that supports emotional stability." (same article: 'fire safety precautions' appears nowhere else)
+Fails: "A spokesperson for Thornbury Hardware said it had no idea who removed the brass weathervane
+from the roof of the warehouse it rents on Mill Lane." (in an article on coral reefs)
+Limit: bridged insertions ("Moreover, understanding fire safety precautions is essential for creating
+a safe environment that supports emotional stability.") rank high and are explained, but are not
+flagged at the precision-first default (docs/offtopic.md).
 """
 
 from __future__ import annotations
