@@ -50,9 +50,18 @@ def build_corpus(source: list[Path], dest: Path, target_words: int | None = None
     if target_words and not repeat:  # a sample across all sources, not the first folder only
         files = list(dict.fromkeys(files[::max(1, len(files) // 400)] + files))
     total, rnd = 0, 0
+    vocab: dict[int, list[str]] = {}
+    if target_words and repeat:
+        words = {w.lower() for p in files for w in WORD.findall(p.read_text(encoding="utf-8", errors="replace"))
+                 if w.isalpha()}
+        for w in sorted(words):
+            vocab.setdefault(len(w), []).append(w)
     while True:
+        mapping = _permutation(vocab, rnd) if rnd else {}
         for i, p in enumerate(files):
             text = p.read_text(encoding="utf-8", errors="replace")
+            if mapping:
+                text = WORD.sub(lambda m: _swap(m.group(0), mapping), text)
             out = dest / f"r{rnd}" / p.parent.name / f"{i:05d}{p.suffix.lower()}"
             out.parent.mkdir(parents=True, exist_ok=True)
             out.write_text(text, encoding="utf-8")
@@ -64,11 +73,38 @@ def build_corpus(source: list[Path], dest: Path, target_words: int | None = None
             return total
 
 
+def _permutation(vocab: dict[int, list[str]], seed: int) -> dict[str, str]:
+    """A seeded one-to-one word substitution among words of the same length: repeated rounds of
+    the corpus read as different documents (no exact copies for the boilerplate checks) with the
+    same word-length and sentence statistics."""
+    import random
+
+    rnd = random.Random(seed)
+    out: dict[str, str] = {}
+    for words in vocab.values():
+        shuffled = words[:]
+        rnd.shuffle(shuffled)
+        out.update(zip(words, shuffled))
+    return out
+
+
+def _swap(word: str, mapping: dict[str, str]) -> str:
+    new = mapping.get(word.lower())
+    if new is None:
+        return word
+    if word.isupper() and len(word) > 1:
+        return new.upper()
+    return new.capitalize() if word[0].isupper() else new
+
+
 def pick_article(folder: Path, words: int = 2600) -> Path:
     """The document whose word count is closest to ``words``."""
     best = min((p for p in folder.rglob("*") if p.is_file()),
                key=lambda p: abs(len(WORD.findall(p.read_text(encoding="utf-8", errors="replace"))) - words))
     return best
+
+
+LAST_CPU = [0.0]
 
 
 def _memory_kb(pid: int) -> int:
@@ -103,7 +139,10 @@ def _tree_rss_kb(pid: int) -> int:
 
 
 def measure(cmd: list[str], env: dict | None = None, cwd: Path | None = None) -> tuple[float, float, int]:
-    """(seconds, peak MB of the process tree, exit code)."""
+    """(seconds, peak MB of the process tree, exit code); CPU seconds in ``LAST_CPU``."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=cwd)
     peak = 0
@@ -111,6 +150,8 @@ def measure(cmd: list[str], env: dict | None = None, cwd: Path | None = None) ->
         peak = max(peak, _tree_rss_kb(proc.pid))
         time.sleep(0.02)
     elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    LAST_CPU[0] = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
     if proc.returncode not in (0, 1):
         print(f"  ! {' '.join(cmd[:4])}... exited {proc.returncode}: {err[-400:]}", file=sys.stderr)
@@ -162,9 +203,9 @@ def main() -> int:
         def run(name: str, cmd: list[str], words: int, extra_env: dict | None = None) -> dict:
             secs, mb, code = measure(cmd, dict(env, **(extra_env or {})), cwd=work)
             row = {"name": name, "seconds": round(secs, 2), "words_per_s": round(words / secs) if secs else 0,
-                   "peak_mb": round(mb), "exit": code}
+                   "peak_mb": round(mb), "cpu_seconds": round(LAST_CPU[0], 2), "exit": code}
             rows.append(row)
-            print(f"{name:<34} {secs:8.2f} s {row['words_per_s']:>9} words/s {mb:8.0f} MB")
+            print(f"{name:<34} {secs:8.2f} s {row['words_per_s']:>9} words/s {mb:8.0f} MB {LAST_CPU[0]:8.1f} cpu-s")
             return row
 
         base = [args.copydesk, "check", "--format", "json", "--fail-on", "never", *jobs]

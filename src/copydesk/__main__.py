@@ -1,3 +1,4 @@
 from copydesk.cli import main
 
-raise SystemExit(main())
+if __name__ == "__main__":  # not when a spawned worker process (Dask, multiprocessing) re-imports it
+    raise SystemExit(main())

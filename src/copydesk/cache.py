@@ -96,7 +96,7 @@ def code_fingerprint() -> str:
     files = []
     for root, dirs, names in os.walk(package):
         dirs[:] = sorted(d for d in dirs if d != "__pycache__")
-        files.extend(os.path.join(root, n) for n in names if n.endswith((".py", ".yaml", ".txt", ".json")))
+        files.extend(os.path.join(root, n) for n in names if not n.endswith((".pyc", ".pyo")))
     versions = []
     for dist in _DEPENDENCIES:
         try:

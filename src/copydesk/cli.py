@@ -53,6 +53,16 @@ def build_parser() -> argparse.ArgumentParser:
                        help="documents linted in N parallel processes (default: all cores); output does not change")
     check.add_argument("--no-cache", action="store_true",
                        help="do not read or write the result cache (.copydesk_cache/ or $COPYDESK_CACHE_DIR)")
+    check.add_argument("--engine", choices=["local", "dask"], default=None,
+                       help="local: processes on this machine (default: settings.engine, else local); dask: a Dask "
+                       "cluster (--scheduler, else a local one of --jobs processes; pip install 'copydesk[dask]'). "
+                       "The report does not change")
+    check.add_argument("--scheduler", metavar="ADDRESS", default=None,
+                       help="Dask scheduler for --engine dask, e.g. tcp://10.0.0.5:8786 (default: settings.scheduler, "
+                       "else $DASK_SCHEDULER_ADDRESS, else a local cluster)")
+    check.add_argument("--dask-inputs", choices=["path", "text"], default=None,
+                       help="dask workers read files at the same path (shared storage; default) or get the text "
+                       "with each task (small corpora, no shared storage)")
 
     rules = sub.add_parser("rules", help="list the checks with category, severity and summary")
     rules.add_argument("--rules", metavar="DIR", help="folder of rule YAML files")
@@ -164,8 +174,13 @@ def cmd_check(args: argparse.Namespace) -> int:
 
         cache = Cache.for_run(config, selection)
     with _progress(paths, config, args.quiet) as progress:
-        results = lint_paths(paths, config, selection, verbose=args.verbose, jobs=args.jobs or default_jobs(),
-                             cache=cache, progress=progress)
+        if (args.engine or config.settings.get("engine") or "local") == "dask":
+            from copydesk.distributed import lint_from_args
+
+            results = lint_from_args(args, paths, config, selection, progress)
+        else:
+            results = lint_paths(paths, config, selection, verbose=args.verbose, jobs=args.jobs or default_jobs(),
+                                 cache=cache, progress=progress)
     _filter_findings(args, results)
     report = build_report(results)
     to_tty = not args.output and sys.stdout.isatty()

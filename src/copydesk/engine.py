@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from copydesk.config import CheckConfig, Config
+from copydesk.corpus import corpus_problems
 from copydesk.document import Document
 from copydesk.findings import Finding, Location, Position, Problem, fingerprint
 from copydesk.inputs import InputError, InputFile, discover, read
@@ -77,10 +78,13 @@ def make_finding(doc: Document, spec: CheckSpec, cc: CheckConfig, p: Problem,
     rule = p.rule or spec.id
     related = []
     for loc in p.related:
-        other = (docs_by_path or {}).get(loc.path, doc if loc.path == doc.path else None)
-        if other is None:
-            continue
-        a, b = other.position(loc.start), other.position(loc.end)
+        if loc.start_pos is not None and loc.end_pos is not None:
+            a, b = loc.start_pos, loc.end_pos  # placed by the check (summaries): no document needed
+        else:
+            other = (docs_by_path or {}).get(loc.path, doc if loc.path == doc.path else None)
+            if other is None:
+                continue
+            a, b = other.position(loc.start), other.position(loc.end)
         related.append({
             "path": loc.path,
             "start": {"offset": loc.start, "line": a[0], "column": a[1]},
@@ -169,7 +173,7 @@ def run_corpus_checks(results: list[FileResult], config: Config, selection: Sele
         opts = check_options(spec, cc, config)
         eligible = [d for d in docs if config.for_path(d.path).get(spec.id, cc).enabled]
         try:
-            problems = list(spec.func(eligible, opts))
+            problems = list(corpus_problems(spec, eligible, opts))
         except Exception as exc:  # noqa: BLE001
             trace = traceback.format_exc() if verbose else None
             for r in results:

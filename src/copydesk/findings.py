@@ -22,6 +22,10 @@ class Location:
     path: str
     start: int
     end: int
+    # (line, column) of start and end, when the check knows them (corpus checks over summaries:
+    # the engine then needs no other document to place the location)
+    start_pos: tuple[int, int] | None = field(default=None, compare=False)
+    end_pos: tuple[int, int] | None = field(default=None, compare=False)
 
 
 @dataclass

@@ -111,8 +111,8 @@ def text_of_blocks(document: Document, blocks: Iterable[Block]) -> str:
     return " ".join(parts)
 
 
-def scores(text: str) -> dict[str, float]:
-    """All seven textstat formulas for ``text`` (zeros for empty text)."""
+def textstat_scores(text: str) -> dict[str, float]:
+    """All seven formulas computed by textstat itself, one call each (the reference for :func:`scores`)."""
     if not text.strip():
         return {m: 0.0 for m in METRICS}
     ts = textstat_module()
@@ -125,9 +125,139 @@ def scores(text: str) -> dict[str, float]:
     return out
 
 
+_LANG = "en_US"
+_WORD_MEMO_MAX = 200_000
+
+
+@lru_cache(maxsize=1)
+def _backend() -> types.SimpleNamespace:
+    """textstat's counting functions, unwrapped from their 128-entry caches where they are called
+    once per text (textstat's per-word syllable calls evict whole-text counts from those caches,
+    so each formula recounted the text)."""
+    textstat_module()
+    from textstat.backend.counts._count_chars import count_chars
+    from textstat.backend.counts._count_letters import count_letters
+    from textstat.backend.counts._count_sentences import count_sentences
+    from textstat.backend.counts._count_syllables import count_syllables
+    from textstat.backend.counts._count_words import count_words
+    from textstat.backend.selections._list_words import list_words
+    from textstat.backend.utils._get_lang_cfg import get_lang_cfg
+    from textstat.backend.validations._is_difficult_word import is_difficult_word
+
+    return types.SimpleNamespace(
+        count_chars=count_chars.__wrapped__, count_letters=count_letters.__wrapped__,
+        count_sentences=count_sentences.__wrapped__, count_syllables=count_syllables.__wrapped__,
+        count_words=count_words.__wrapped__, list_words=list_words.__wrapped__,
+        is_difficult_word=is_difficult_word.__wrapped__, cfg=get_lang_cfg,
+    )
+
+
+_SYLLABLES: dict[str, int] = {}
+_DIFFICULT: dict[tuple[str, int], bool] = {}
+
+
+def _word_syllables(b: types.SimpleNamespace, word: str) -> int:
+    n = _SYLLABLES.get(word)
+    if n is None:
+        if len(_SYLLABLES) > _WORD_MEMO_MAX:
+            _SYLLABLES.clear()
+        n = _SYLLABLES[word] = b.count_syllables(word, _LANG)
+    return n
+
+
+def _difficult(b: types.SimpleNamespace, word: str, threshold: int) -> bool:
+    key = (word, threshold)
+    hit = _DIFFICULT.get(key)
+    if hit is None:
+        if len(_DIFFICULT) > _WORD_MEMO_MAX:
+            _DIFFICULT.clear()
+        hit = _DIFFICULT[key] = b.is_difficult_word(word, threshold, _LANG)
+    return hit
+
+
+def _ratio(a: float, b: float) -> float:
+    try:
+        return a / b
+    except ZeroDivisionError:
+        return 0.0
+
+
+def _flesch(b: types.SimpleNamespace, text: str) -> tuple[int, int, float, float]:
+    """(words, sentences, words per sentence, syllables per word) as textstat counts them."""
+    words = b.count_words(text)
+    sentences = b.count_sentences(text)
+    return words, sentences, _ratio(words, sentences), _ratio(b.count_syllables(text, _LANG), words)
+
+
+def _seven(text: str) -> dict[str, float]:
+    """textstat's seven formulas (textstat 0.7.x backend, ``en_US``), each count taken once.
+
+    Same counting functions and the same floating-point expressions as textstat's metrics, so
+    the results are identical (``tests/test_readability_speed.py`` compares them).
+    """
+    b = _backend()
+    words, sentences, wps, spw = _flesch(b, text)
+    listed = b.list_words(text)
+    out: dict[str, float] = {}
+    # flesch_reading_ease / flesch_kincaid_grade
+    if wps == 0 or spw == 0:
+        out["flesch_reading_ease"] = out["flesch_kincaid_grade"] = 0.0
+    else:
+        out["flesch_reading_ease"] = (b.cfg("en", "fre_base") - b.cfg("en", "fre_sentence_length") * wps
+                                      - b.cfg("en", "fre_syll_per_word") * spw)
+        out["flesch_kincaid_grade"] = (0.39 * wps) + (11.8 * spw) - 15.59
+    # gunning_fog
+    threshold = int(b.cfg(_LANG, "syllable_threshold"))
+    try:
+        per_diff = 100 * sum(1 for w in listed if _difficult(b, w, threshold)) / words
+        out["gunning_fog"] = 0.4 * (wps + per_diff)
+    except ZeroDivisionError:
+        out["gunning_fog"] = 0.0
+    # smog_index
+    poly = sum(1 for w in listed if _word_syllables(b, w) >= 3)
+    try:
+        out["smog_index"] = (1.043 * (30 * (poly / sentences)) ** 0.5) + 3.1291
+    except ZeroDivisionError:
+        out["smog_index"] = 0.0
+    # coleman_liau_index
+    letters = _ratio(b.count_letters(text), words) * 100
+    per_word = _ratio(sentences, words) * 100
+    out["coleman_liau_index"] = 0.0 if letters == 0 or per_word == 0 else \
+        (0.058 * letters) - (0.296 * per_word) - 15.8
+    # automated_readability_index
+    a = _ratio(b.count_chars(text, ignore_spaces=True), b.count_words(text, rm_punctuation=False))
+    out["automated_readability_index"] = 0.0 if a == 0 or wps == 0 else (4.71 * a) + (0.5 * wps) - 21.43
+    # dale_chall_readability_score
+    try:
+        per_hard = 100 * sum(1 for w in listed if _difficult(b, w, 0)) / words
+        score = (0.1579 * per_hard) + (0.0496 * wps)
+        if per_hard > 5:
+            score += 3.6365
+        out["dale_chall_readability_score"] = score
+    except ZeroDivisionError:
+        out["dale_chall_readability_score"] = 0.0
+    return {m: round(float(out[m]), 2) for m in METRICS}
+
+
+@lru_cache(maxsize=512)
+def _scores(text: str) -> tuple[tuple[str, float], ...]:
+    return tuple(_seven(text).items())
+
+
+def scores(text: str) -> dict[str, float]:
+    """All seven textstat formulas for ``text`` (zeros for empty text), equal to textstat's own."""
+    if not text.strip():
+        return {m: 0.0 for m in METRICS}
+    return dict(_scores(text))
+
+
 def grade(text: str) -> float:
     """Flesch-Kincaid grade of ``text``."""
-    return scores(text)["flesch_kincaid_grade"] if text.strip() else 0.0
+    if not text.strip():
+        return 0.0
+    b = _backend()
+    _, _, wps, spw = _flesch(b, text)
+    return 0.0 if wps == 0 or spw == 0 else round(float((0.39 * wps) + (11.8 * spw) - 15.59), 2)
 
 
 def document_stats(document: Document) -> dict:

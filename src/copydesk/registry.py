@@ -8,7 +8,9 @@ A check is one module under :mod:`copydesk.checks` defining::
     OPTIONS = {"max_words": {"type": "integer", "minimum": 1, "default": 35}}
     SCOPE = "document"                      # or "corpus"
     def check(document, options): yield Problem(...)
-    # corpus checks: def check(documents, options) -> yields Problem(path=...)
+    # corpus checks: def check(documents, options) -> yields Problem(path=...), or, to run on
+    # summaries (any engine, see copydesk.corpus): def summarise(document, options) -> summary
+    # and def check(corpus, options) -> yields Problem(path=...)
 
 and a docstring whose first line is the summary, with ``Passes:`` and ``Fails:`` examples.
 Modules whose name starts with ``_`` are helpers, not checks.
@@ -40,6 +42,7 @@ class CheckSpec:
     module: str = ""
     settings: tuple[str, ...] = ()
     emits: tuple[str, ...] = ()  # categories of findings, when more than its own (engines)
+    summarise: Callable[..., Any] | None = None  # corpus checks over summaries (copydesk.corpus)
 
     @property
     def summary(self) -> str:
@@ -72,6 +75,7 @@ def spec_from_module(module: ModuleType) -> CheckSpec:
         module=module.__name__,
         settings=tuple(getattr(module, "SETTINGS", ())),
         emits=tuple(getattr(module, "EMITS", (category,))),
+        summarise=getattr(module, "summarise", None) if getattr(module, "SCOPE", "document") == "corpus" else None,
     )
 
 

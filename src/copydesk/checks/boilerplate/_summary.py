@@ -10,20 +10,22 @@ inside LSH buckets, which are capped).
 
 from __future__ import annotations
 
+import bisect
 import os
 from collections import defaultdict
 from dataclasses import dataclass, field
 import numpy as np
 
 from copydesk.document import Document
+from copydesk.checks.boilerplate._layout import prose_weight
 from copydesk.checks.boilerplate._text import (
-    UnionFind, band_keys, estimate, normalise, shingles, signature, stable_hash, words,
+    AllowList, UnionFind, band_keys, estimate, normalise, shingles, signature, stable_hash, words,
 )
 
 MAX_BUCKET = 200  # a band bucket larger than this is template text, compared by its exact key instead
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Passage:
     """A block or sentence of one document, with its exact key and (for sentences) a signature."""
 
@@ -35,9 +37,14 @@ class Passage:
     block_kind: str = ""
     sig: np.ndarray | None = field(default=None, compare=False, hash=False)
     bands: tuple[int, ...] = ()
+    # what a corpus check needs later without the document (``summarise(..., details=True)``):
+    pos: tuple[int, int, int, int] = (0, 0, 0, 0)  # line and column of start and end
+    allow: bool = False      # approved by the check's allow-list (on the file's raw text)
+    block: int = -1          # sentences: index of the summary block that contains the start, else -1
+    weight: float = 0.0      # blocks: how much the line reads like article text (main-text region)
 
 
-@dataclass
+@dataclass(slots=True)
 class Summary:
     path: str
     group: str
@@ -51,23 +58,43 @@ def group_of(path: str, mode: str) -> str:
 
 
 def summarise(doc: Document, *, group_by: str = "folder", min_words: int = 6, shingle: int = 3,
-              num_perm: int = 64, threshold: float = 0.5) -> Summary:
-    """The compact, picklable summary of one document (pure: no corpus state)."""
+              num_perm: int = 64, threshold: float = 0.5, details: tuple[str, ...] = (),
+              allow: AllowList | None = None) -> Summary:
+    """The compact, picklable summary of one document (pure: no corpus state).
+
+    ``details`` (kinds: ``"block"``, ``"sentence"``) adds what turning a cluster into findings needs
+    without the document: positions, the allow-list verdict (``allow``), each block's prose weight
+    and the block containing each sentence.
+    """
+    if allow is not None and not (allow.exact or allow.patterns):
+        allow = None
     blocks = []
     for b in doc.blocks:
         text = doc.prose[b.start:b.end]
         norm = normalise(text)
         if norm:
-            blocks.append(Passage("block", b.start, b.end, stable_hash(norm), len(norm.split()), b.kind))
+            blocks.append(Passage("block", b.start, b.end, stable_hash(norm), len(norm.split()), b.kind,
+                                  **(_details(doc, b.start, b.end, allow, weight=prose_weight(text))
+                                     if "block" in details else {})))
+    starts = [b.start for b in blocks]
     sents = []
     for s in doc.sentences:
         toks = words(doc.prose[s.start:s.end])
         if len(toks) < min_words:
             continue
         sig = signature(shingles(toks, shingle), num_perm)
+        extra: dict = {}
+        if "sentence" in details:
+            j = bisect.bisect_right(starts, s.start) - 1
+            extra = _details(doc, s.start, s.end, allow, block=j if j >= 0 and blocks[j].end >= s.start else -1)
         sents.append(Passage("sentence", s.start, s.end, stable_hash(" ".join(toks)), len(toks),
-                             doc.blocks[s.block].kind, sig, band_keys(sig, threshold)))
+                             doc.blocks[s.block].kind, sig, band_keys(sig, threshold), **extra))
     return Summary(doc.path, group_of(doc.path, group_by), blocks, sents)
+
+
+def _details(doc: Document, start: int, end: int, allow: AllowList | None, **extra: object) -> dict:
+    (sl, sc), (el, ec) = doc.position(start), doc.position(end)
+    return {"pos": (sl, sc, el, ec), "allow": allow is not None and allow.allows(doc.text[start:end]), **extra}
 
 
 Ref = tuple[int, int]  # (summary index, passage index)

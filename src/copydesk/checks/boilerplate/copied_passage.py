@@ -10,12 +10,12 @@ Lines already reported as template text (identical in several documents) are lef
 
 from __future__ import annotations
 
-import bisect
 from typing import Iterator
 
+from copydesk.corpus import Corpus, located
 from copydesk.document import Document
-from copydesk.findings import Location, Problem
-from copydesk.checks.boilerplate._summary import exact_clusters, near_clusters, summarise
+from copydesk.findings import Problem
+from copydesk.checks.boilerplate._summary import Summary, summarise as _summarise
 from copydesk.checks.boilerplate._text import AllowList, estimate
 
 ID = "boilerplate.copied-passage"
@@ -33,41 +33,37 @@ OPTIONS = {
 }
 
 
-def check(documents: list[Document], options: dict) -> Iterator[Problem]:
-    allow = AllowList(options.get("allow", ()))
+def summarise(document: Document, options: dict) -> Summary:
+    """Exact keys of blocks; per sentence: MinHash signature, LSH band keys, position, allow verdict."""
+    return _summarise(document, group_by=options["group_by"], min_words=options["min_words"],
+                      num_perm=options["num_perm"], threshold=options["threshold"], details=("sentence",),
+                      allow=AllowList(options.get("allow", ())))
+
+
+def check(corpus: Corpus, options: dict) -> Iterator[Problem]:
     th = options["threshold"]
-    summaries = [summarise(d, group_by=options["group_by"], min_words=options["min_words"],
-                           num_perm=options["num_perm"], threshold=th) for d in documents]
     # blocks identical across documents are template text (boilerplate.corpus-repeat)
     template: set[tuple[int, int]] = set()
-    for refs in exact_clusters(summaries, "block"):
-        if len({i for i, _ in refs}) > 1:
-            template.update(refs)
-    starts = [[b.start for b in s.blocks] for s in summaries]
-
-    def in_template(i: int, start: int) -> bool:
-        j = bisect.bisect_right(starts[i], start) - 1
-        return j >= 0 and (i, j) in template and summaries[i].blocks[j].end >= start
-
-    for refs in near_clusters(summaries, th):
-        docs = {i for i, _ in refs}
+    for c in corpus.exact("block"):
+        if len({m.doc for m in c}) > 1:
+            template.update(m.ref for m in c)
+    for c in corpus.near(th):
+        docs = {m.doc for m in c}
         if len(docs) < 2:
             continue
-        for i, j in refs:
-            p = summaries[i].sentences[j]
-            if in_template(i, p.start):
+        location = dict(zip((m.ref for m in c), located(c)))  # shared by the problems of the cluster
+        for m in c:
+            p = m.passage
+            if p.block >= 0 and (m.doc, p.block) in template:
                 continue
-            others = [(k, m) for k, m in refs if k != i]
-            text = documents[i].text[p.start:p.end]
-            if allow.allows(text):
+            others = [o for o in c if o.doc != m.doc]
+            if p.allow:
                 continue
-            sims = [estimate(p.sig, summaries[k].sentences[m].sig) for k, m in others]
+            sims = [estimate(p.sig, o.passage.sig) for o in others]
             best = max(range(len(others)), key=sims.__getitem__)
-            bk, bm = others[best]
             kind = "copied" if sims[best] >= 0.9 else "closely paraphrased"
-            msg = (f"passage {kind} across documents: {len(refs)} similar passages in {len(docs)} documents "
-                   f"(similarity {sims[best]:.2f} with {summaries[bk].path})")
+            msg = (f"passage {kind} across documents: {len(c)} similar passages in {len(docs)} documents "
+                   f"(similarity {sims[best]:.2f} with {others[best].path})")
             order = sorted(range(len(others)), key=lambda n: -sims[n])[:options["max_related"]]
-            related = tuple(Location(summaries[others[n][0]].path, summaries[others[n][0]].sentences[others[n][1]].start,
-                                     summaries[others[n][0]].sentences[others[n][1]].end) for n in order)
-            yield Problem(p.start, p.end, msg, score=sims[best], path=summaries[i].path, related=related)
+            yield Problem(p.start, p.end, msg, score=sims[best], path=m.path,
+                          related=tuple(location[others[n].ref] for n in order))

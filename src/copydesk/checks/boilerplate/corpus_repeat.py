@@ -9,14 +9,14 @@ together (``none``). Approved text (``allow``) is never reported.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from typing import Iterator
 
+from copydesk.corpus import Corpus, located
 from copydesk.document import Document
 from copydesk.findings import Problem
-from copydesk.checks.boilerplate._layout import main_region, prose_weight
-from copydesk.checks.boilerplate._report import cluster_problems
-from copydesk.checks.boilerplate._summary import Summary, exact_clusters, summarise
+from copydesk.checks.boilerplate._layout import main_region
+from copydesk.checks.boilerplate._summary import Summary, summarise as _summarise
 from copydesk.checks.boilerplate._text import AllowList
 
 ID = "boilerplate.corpus-repeat"
@@ -31,44 +31,45 @@ OPTIONS = {
                         "description": "inside a page's main text, report a short line (tag, headline) only "
                                        "when found in at least this share of the group's documents"},
     "max_related": {"type": "integer", "minimum": 0, "default": 10},
-    "allow": {"type": "array", "items": {"type": "string"}, "default": [],
-              "description": "approved passages (plain text, or 're:' + regex) never reported"},
+    "allow": {"type": "array", "items": {"type": "string"}, "default": []},
 }
 
 
 SHORT = 10  # words: a short line inside the main text may be a tag or a headline linked elsewhere
 
 
-def check(documents: list[Document], options: dict) -> Iterator[Problem]:
-    allow = AllowList(options.get("allow", ()))
-    by_path = {d.path: d for d in documents}
-    summaries = [summarise(d, group_by=options["group_by"], min_words=10**9) for d in documents]
-    group_size = Counter(s.group for s in summaries)
-    clusters = [refs for refs in exact_clusters(summaries, "block")
-                if len({i for i, _ in refs}) >= options["min_documents"]]
+def summarise(document: Document, options: dict) -> Summary:
+    """Per block: exact key, position, prose weight and allow-list verdict (no sentences)."""
+    return _summarise(document, group_by=options["group_by"], min_words=10**9, details=("block",),
+                      allow=AllowList(options.get("allow", ())))
+
+
+def check(corpus: Corpus, options: dict) -> Iterator[Problem]:
+    group_size = corpus.group_sizes()
+    clusters = [c for c in corpus.exact("block") if len({m.doc for m in c}) >= options["min_documents"]]
     repeated: dict[int, set[int]] = defaultdict(set)
-    for refs in clusters:
-        for i, j in refs:
-            repeated[i].add(j)
-    regions = {i: main_text(documents[i], summaries[i], js) for i, js in repeated.items()}
-    for refs in clusters:
-        docs = {summaries[i].path for i, _ in refs}
-        share = len(docs) / group_size[summaries[refs[0][0]].group]
-        if share < options["main_text_share"] and summaries[refs[0][0]].blocks[refs[0][1]].n_words <= SHORT:
-            refs = [(i, j) for i, j in refs if not regions[i][0] <= j < regions[i][1]]
-            docs = {summaries[i].path for i, _ in refs}
+    for c in clusters:
+        for m in c:
+            repeated[m.doc].add(m.index)
+    regions = corpus.per_document(main_text, dict(repeated))
+    for c in clusters:
+        docs = {m.path for m in c}
+        share = len(docs) / group_size[c[0].group]
+        if share < options["main_text_share"] and c[0].passage.n_words <= SHORT:
+            c = [m for m in c if not regions[m.doc][0] <= m.index < regions[m.doc][1]]
+            docs = {m.path for m in c}
             if len(docs) < options["min_documents"]:
                 continue
-        locs = [(summaries[i].path, summaries[i].blocks[j].start, summaries[i].blocks[j].end) for i, j in refs]
-        first = by_path[locs[0][0]]
-        if allow.allows(first.text[locs[0][1]:locs[0][2]]):
+        if c[0].passage.allow:
             continue
-        msg = f"template text: repeated {len(locs)} times in {len(docs)} documents"
-        yield from cluster_problems(locs, msg, max_related=options["max_related"], score=len(docs) / len(documents))
+        msg = f"template text: repeated {len(c)} times in {len(docs)} documents"
+        score = len(docs) / corpus.size
+        locations = located(c)  # shared by the problems of the cluster
+        for k, m in enumerate(c):
+            related = (locations[:k] + locations[k + 1:])[:options["max_related"]]
+            yield Problem(m.passage.start, m.passage.end, msg, score=score, path=m.path, related=related)
 
 
-def main_text(doc: Document, summary: Summary, repeated: set[int]) -> tuple[int, int]:
+def main_text(summary: Summary, repeated: set[int]) -> tuple[int, int]:
     """The page's main text as a range of summary block indices: repeated lines weigh against it."""
-    weights = [-2.0 if j in repeated else prose_weight(doc.prose[b.start:b.end])
-               for j, b in enumerate(summary.blocks)]
-    return main_region(weights)
+    return main_region([-2.0 if j in repeated else b.weight for j, b in enumerate(summary.blocks)])

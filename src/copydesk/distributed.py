@@ -1,0 +1,525 @@
+"""``--engine dask``: lint on a Dask cluster, with the same report as one machine.
+
+Three stages, all on the cluster's workers; the client only plans and collects:
+
+1. **Lint** (one task per batch of files): read the file (a path every worker can read, or the
+   text shipped with the task: ``inputs="text"``), run the pure per-document stage
+   (:func:`copydesk.parallel.lint_one`) and each summarising corpus check's ``summarise``. The
+   result stays on the worker; the client gathers only the per-file results *without* their
+   documents (findings, stats, errors) and a digest of the text.
+2. **Corpus checks** run their ``check(corpus, options)`` against a :class:`DaskCorpus`: exact keys
+   and MinHash band keys are grouped with a dask.bag task shuffle; the client receives only the
+   clusters (passages found in 2+ places) and computes the union-find over their edges.
+3. **Findings** for corpus problems are made where the document is: problems are grouped by path
+   and a worker re-reads and re-parses each file (checking its digest) to place them.
+
+Workers build the configuration themselves from the picklable :class:`copydesk.profiles.ConfigRecipe`
+and refuse to run if its fingerprint differs from the client's (other rules, other copydesk).
+A worker that dies mid-task is replaced and its task retried by Dask; a batch that keeps killing
+workers is split into single files, and a file that still fails becomes an error entry
+(``input.worker-failed``): never silently missing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import hashlib
+import os
+import sys
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterator
+
+from copydesk.corpus import KINDS, Member, canonical
+from copydesk.engine import (
+    FileResult, Selection, _error, _input_finding, _keep, check_options, enabled_checks, finalize, make_finding,
+)
+from copydesk.findings import Finding
+from copydesk.inputs import InputError, InputFile, discover, read
+from copydesk.parallel import default_jobs, lint_one
+
+DEFAULT_BATCH = 16      # files per lint task (fewer, larger tasks for big corpora)
+RETRIES = 1             # re-runs of a task that raised (worker deaths are retried by the scheduler)
+INPUTS = ("path", "text")
+
+_CONFIGS: dict[str, Any] = {}  # per worker process: fingerprint -> configuration
+
+
+class _Skipped(Exception):
+    """A corpus check that cannot run here (the message says why)."""
+
+
+def _config(recipe: Any, fingerprint: str) -> Any:
+    config = _CONFIGS.get(fingerprint)
+    if config is None:
+        from copydesk.profiles import build_config
+
+        config = build_config(recipe)
+        if config.fingerprint() != fingerprint:
+            raise RuntimeError("this worker's configuration differs from the client's: install the same "
+                               "copydesk and make the rules folder readable at the same path on every worker")
+        _CONFIGS[fingerprint] = config
+    return config
+
+
+def warm_up(recipe: Any, fingerprint: str) -> None:
+    """Build the configuration on a worker ahead of the run (``client.run(warm_up, ...)``)."""
+    _config(recipe, fingerprint)
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
+
+
+def _text(path: str, source: tuple[str, str]) -> str:
+    kind, value = source
+    return value if kind == "text" else read(InputFile(path, value))
+
+
+def _unreadable(path: str, message: str) -> FileResult:
+    res = FileResult(path, None)
+    res.errors.append(_error(None, message))
+    res.findings.append(_input_finding(path, message))
+    return res
+
+
+@dataclass
+class Part:
+    """What one lint task leaves on its worker: results without documents, and summaries."""
+
+    results: list[tuple[int, FileResult]] = field(default_factory=list)
+    digests: dict[int, str] = field(default_factory=dict)   # documents that parsed
+    summaries: dict[str, list[tuple[int, Any]]] = field(default_factory=dict)  # check id -> (index, summary)
+    failed: dict[str, str] = field(default_factory=dict)    # check id -> why its summarise raised
+
+
+def lint_part(recipe: Any, fingerprint: str, selection: Selection, verbose: bool, corpus_ids: list[str],
+              items: list[tuple[int, str, tuple[str, str]]]) -> Part:
+    """Stage 1 on a worker: read, lint and summarise a batch of files."""
+    config = _config(recipe, fingerprint)
+    specs = []
+    for sid in corpus_ids:
+        spec, cc = config.specs[sid], config.for_path("")[sid]
+        specs.append((sid, spec, cc, check_options(spec, cc, config)))
+    part = Part(summaries={sid: [] for sid in corpus_ids})
+    for index, path, source in items:
+        try:
+            text = _text(path, source)
+        except InputError as exc:
+            part.results.append((index, _unreadable(path, str(exc))))
+            continue
+        res = lint_one(path, text, config, selection, verbose)
+        doc, res.document = res.document, None
+        part.results.append((index, res))
+        if doc is None:
+            continue
+        part.digests[index] = _digest(text)
+        for sid, spec, cc, opts in specs:
+            if sid in part.failed or not config.for_path(path).get(sid, cc).enabled:
+                continue
+            try:
+                part.summaries[sid].append((index, spec.summarise(doc, opts)))
+            except Exception as exc:  # noqa: BLE001 - reported like a failing corpus check
+                part.failed[sid] = f"{type(exc).__name__}: {exc}"
+    return part
+
+
+def part_overview(part: Part) -> tuple[list[tuple[int, FileResult]], dict[int, str], dict[str, int], dict[str, str]]:
+    """What the client gathers from a lint task (no documents, no summaries)."""
+    return part.results, part.digests, {k: len(v) for k, v in part.summaries.items()}, part.failed
+
+
+def materialise_part(recipe: Any, fingerprint: str, selection: Selection,
+                     items: list[tuple[str, tuple[str, str], str, list[tuple[str, Any]]]]
+                     ) -> list[tuple[str, list[Finding], str | None]]:
+    """Stage 3 on a worker: corpus problems -> findings, on the re-read and re-parsed document."""
+    from copydesk.parsing import parse
+    from copydesk.suppression import Suppressions
+
+    config = _config(recipe, fingerprint)
+    out = []
+    for path, source, digest, problems in items:
+        try:
+            text = _text(path, source)
+            if _digest(text) != digest:
+                raise InputError(f"{path}: changed while it was being linted; run copydesk again")
+        except InputError as exc:
+            out.append((path, [], str(exc)))
+            continue
+        doc = parse(path, text)
+        sup = Suppressions(doc)
+        findings = []
+        for sid, p in problems:
+            spec = config.specs[sid]
+            file_cc = config.for_path(path).get(sid, config.for_path("")[sid])
+            f = make_finding(doc, spec, file_cc, p)
+            if _keep(f, sup, selection):
+                findings.append(f)
+        out.append((path, findings, None))
+    return out
+
+
+# -- the corpus on the cluster ------------------------------------------------------------------
+
+def _members(part: Part, sid: str, kind: str) -> list[Member]:
+    return [Member(i, j, s.path, s.group, p) for i, s in part.summaries.get(sid, ())
+            for j, p in enumerate(getattr(s, KINDS[kind]))]
+
+
+def _exact_key(m: Member) -> tuple[str, int]:
+    return (m.group, m.passage.key)
+
+
+def _slim(m: Member) -> Member:
+    """The member as the client needs it: band keys were for the shuffle only."""
+    return m._replace(passage=dataclasses.replace(m.passage, bands=())) if m.passage.bands else m
+
+
+def _cluster(kv: tuple[Any, list[Member]]) -> list[Member]:
+    return [_slim(m) for m in kv[1]] if len(kv[1]) > 1 else kv[1]
+
+
+def _interned(clusters: list[list[Member]]) -> list[list[Member]]:
+    """One string object per path and group on the client, however many passages name it."""
+    return [[m._replace(path=sys.intern(m.path), group=sys.intern(m.group)) for m in c] for c in clusters]
+
+
+def _is_cluster(members: list[Member]) -> bool:
+    return len(members) > 1
+
+
+def _band_records(part: Part, sid: str) -> list[tuple[tuple[str, int], Member]]:
+    """(group, band key) records of this part's first sentence per exact key (all copies of a
+    sentence share its bands, so the bucket keeps the corpus-wide first one)."""
+    seen: set[tuple[str, int]] = set()
+    out = []
+    for m in _members(part, sid, "sentence"):
+        if _exact_key(m) in seen:
+            continue
+        seen.add(_exact_key(m))
+        out.extend(((m.group, band), m) for band in m.passage.bands)
+    return out
+
+
+def _first(record: tuple[Any, Any]) -> Any:
+    return record[0]
+
+
+def _bucket_edges(kv: tuple[Any, list[tuple[Any, Member]]], threshold: float
+                  ) -> tuple[list[tuple[tuple[int, int], tuple[int, int]]], list[Member]]:
+    """Verified near-duplicate pairs inside one LSH bucket (as in ``_summary.near_clusters``)."""
+    from copydesk.checks.boilerplate._summary import MAX_BUCKET
+    from copydesk.checks.boilerplate._text import UnionFind, estimate
+
+    reps: dict[int, Member] = {}
+    for _, m in sorted(kv[1], key=lambda r: r[1].ref):
+        reps.setdefault(m.passage.key, m)
+    members = sorted(reps.values(), key=lambda m: m.ref)[:MAX_BUCKET]
+    if len(members) < 2:
+        return [], []
+    uf = UnionFind(len(members))
+    edges, involved = [], set()
+    for a in range(len(members)):
+        for b in range(a + 1, len(members)):
+            if uf.find(a) != uf.find(b) and estimate(members[a].passage.sig, members[b].passage.sig) >= threshold:
+                uf.union(a, b)
+                edges.append((members[a].ref, members[b].ref))
+                involved.update((a, b))
+    return edges, [_slim(members[k]) for k in sorted(involved)]
+
+
+def _has_edges(out: tuple[list[Any], list[Member]]) -> bool:
+    return bool(out[0])
+
+
+def _group_counts(part: Part, sid: str) -> Counter[str]:
+    return Counter(s.group for _, s in part.summaries.get(sid, ()))
+
+
+def _per_document(part: Part, sid: str, func: Callable[[Any, Any], Any], args: dict[int, Any]) -> dict[int, Any]:
+    return {i: func(s, args[i]) for i, s in part.summaries.get(sid, ()) if i in args}
+
+
+class DaskCorpus:
+    """The summaries of one corpus check, left on the workers (see :class:`copydesk.corpus.Corpus`)."""
+
+    def __init__(self, client: Any, sid: str, parts: list[tuple[Any, list[int]]], size: int) -> None:
+        self.client, self.sid, self.parts, self.size = client, sid, parts, size
+
+    def _bag(self, func: Callable[..., list[Any]], *args: Any) -> Any:
+        import dask
+        import dask.bag as db
+
+        return db.from_delayed([dask.delayed(func)(part, self.sid, *args) for part, _ in self.parts])
+
+    def _compute(self, *collections: Any) -> list[Any]:
+        return [f.result() for f in self.client.compute(list(collections))]
+
+    def group_sizes(self) -> Counter[str]:
+        total: Counter[str] = Counter()
+        for c in self.client.gather([self.client.submit(_group_counts, p, self.sid, pure=False) for p, _ in self.parts]):
+            total.update(c)
+        return total
+
+    def exact(self, kind: str) -> list[list[Member]]:
+        if not self.parts:
+            return []
+        bag = self._bag(_members, kind).groupby(_exact_key, shuffle="tasks").map(_cluster).filter(_is_cluster)
+        return canonical(_interned(self._compute(bag)[0]))
+
+    def near(self, threshold: float) -> list[list[Member]]:
+        if not self.parts:
+            return []
+        same = self._bag(_members, "sentence").groupby(_exact_key, shuffle="tasks").map(_cluster).filter(_is_cluster)
+        buckets = (self._bag(_band_records).groupby(_first, shuffle="tasks")
+                   .map(_bucket_edges, threshold).filter(_has_edges))
+        identical, near = self._compute(same, buckets)
+        identical = _interned(identical)
+        near = [(edges, _interned([involved])[0]) for edges, involved in near]
+        parent: dict[tuple[int, int], tuple[int, int]] = {}
+        members: dict[tuple[int, int], Member] = {}
+
+        def find(x: tuple[int, int]) -> tuple[int, int]:
+            parent.setdefault(x, x)
+            while parent[x] != x:
+                parent[x] = parent[parent[x]]
+                x = parent[x]
+            return x
+
+        def union(a: tuple[int, int], b: tuple[int, int]) -> None:
+            ra, rb = find(a), find(b)
+            if ra != rb:
+                parent[max(ra, rb)] = min(ra, rb)
+
+        for cluster in identical:
+            for m in cluster:
+                members[m.ref] = m
+                union(cluster[0].ref, m.ref)
+        for edges, involved in near:
+            members.update((m.ref, m) for m in involved)
+            for a, b in edges:
+                union(a, b)
+        clusters: dict[tuple[int, int], list[Member]] = defaultdict(list)
+        for ref, m in members.items():
+            clusters[find(ref)].append(m)
+        return canonical(clusters.values())
+
+    def per_document(self, func: Callable[[Any, Any], Any], args: dict[int, Any]) -> dict[int, Any]:
+        futures = []
+        for part, indices in self.parts:
+            sub = {i: args[i] for i in indices if i in args}
+            if sub:
+                futures.append(self.client.submit(_per_document, part, self.sid, func, sub, pure=False))
+        out: dict[int, Any] = {}
+        for d in self.client.gather(futures):
+            out.update(d)
+        return out
+
+
+# -- the client ---------------------------------------------------------------------------------
+
+@contextlib.contextmanager
+def connect(scheduler: str | None = None, workers: int | None = None) -> Iterator[Any]:
+    """A client of the cluster at ``scheduler``, else of a local cluster of ``workers`` processes."""
+    from distributed import Client, LocalCluster
+
+    if scheduler:
+        with Client(scheduler) as client:
+            yield client
+        return
+    with LocalCluster(n_workers=workers or default_jobs(), threads_per_worker=1, processes=True,
+                      dashboard_address=":0") as cluster, Client(cluster) as client:
+        yield client
+
+
+def _batches(n: int, size: int, threads: int) -> list[range]:
+    """Contiguous index ranges: at most ``size`` files, and enough tasks to keep every thread busy."""
+    per = max(1, min(size, -(-n // max(1, 4 * threads))))
+    return [range(i, min(n, i + per)) for i in range(0, n, per)]
+
+
+class DaskRun:
+    """One ``copydesk check`` on a cluster (see the module docstring)."""
+
+    def __init__(self, client: Any, config: Any, selection: Selection, verbose: bool = False,
+                 inputs: str = "path", batch_size: int = DEFAULT_BATCH,
+                 progress: Callable[[str], Any] | None = None) -> None:
+        if inputs not in INPUTS:
+            raise ValueError(f"inputs {inputs!r}: use one of {', '.join(INPUTS)}")
+        recipe = getattr(config, "recipe", None)
+        if recipe is None:
+            raise ValueError("the dask engine needs a configuration built from a ConfigRecipe (profiles.build_config)")
+        self.client, self.config, self.selection, self.verbose = client, config, selection, verbose
+        self.inputs, self.batch_size, self.progress = inputs, batch_size, progress
+        self.recipe, self.fingerprint = recipe, config.fingerprint()
+        self.corpus_checks = enabled_checks(config, "", "corpus", selection)
+        self.summarised = [spec.id for spec, _ in self.corpus_checks if spec.summarise is not None]
+
+    def _source(self, file: InputFile) -> tuple[str, str]:
+        # workers have their own working folder: they get absolute paths (the same on every machine)
+        return ("text", read(file)) if self.inputs == "text" else ("path", os.path.abspath(file.fs_path))
+
+    def lint(self, files: list[InputFile]) -> list[FileResult]:
+        results: dict[int, FileResult] = {}
+        digests: dict[int, str] = {}
+        counts: Counter[str] = Counter()
+        failed: dict[str, str] = {}
+        parts = self._lint_stage(files, results, digests, counts, failed)
+        problems = self._corpus_stage(files, results, digests, counts, failed, parts)
+        del parts  # the workers may drop the summaries now
+        self._finding_stage(files, results, digests, problems)
+        return [results[i] for i in sorted(results)]
+
+    def _lint_stage(self, files: list[InputFile], results: dict[int, FileResult], digests: dict[int, str],
+                    counts: Counter[str], failed: dict[str, str]) -> list[tuple[Any, list[int]]]:
+        from distributed import as_completed
+
+        threads = sum(self.client.nthreads().values()) or 1
+        queue: list[list[int]] = [list(r) for r in _batches(len(files), self.batch_size, threads)]
+        queue.reverse()  # pop() from the end: batches go out in path order
+        window = max(2, 3 * threads)  # batches in flight: bounds the texts held for inputs="text"
+        pending: dict[Any, tuple[Any, list[int]]] = {}
+        parts: list[tuple[Any, list[int]]] = []
+        done = as_completed()
+
+        def submit_next() -> None:
+            while queue:
+                indices = queue.pop()
+                items = []
+                for i in indices:
+                    try:
+                        items.append((i, files[i].path, self._source(files[i])))
+                    except InputError as exc:  # inputs="text": read here
+                        self._collect(results, i, _unreadable(files[i].path, str(exc)))
+                if items:
+                    part = self.client.submit(lint_part, self.recipe, self.fingerprint, self.selection, self.verbose,
+                                              self.summarised, items, retries=RETRIES, pure=False)
+                    overview = self.client.submit(part_overview, part, retries=RETRIES, pure=False)
+                    pending[overview] = (part, [i for i, _, _ in items])
+                    done.add(overview)
+                    return
+
+        for _ in range(window):
+            submit_next()
+        for overview in done:
+            part, indices = pending.pop(overview)
+            try:
+                rows, digs, n, fails = overview.result()
+            except Exception as exc:  # noqa: BLE001 - a worker died (KilledWorker) or the task kept failing
+                if len(indices) > 1:
+                    queue.extend([i] for i in reversed(indices))  # again, one file per task
+                else:
+                    path = files[indices[0]].path
+                    message = (f"{path}: the Dask worker linting this file failed ({type(exc).__name__}: {exc}); "
+                               "the task was retried and then given up; please report this file")
+                    res = FileResult(path, None)
+                    res.errors.append(_error(None, message))
+                    res.findings.append(_input_finding(path, message, "input.worker-failed"))
+                    self._collect(results, indices[0], res)
+                submit_next()
+                continue
+            for i, res in rows:
+                self._collect(results, i, res)
+            digests.update(digs)
+            counts.update(n)
+            for sid, why in fails.items():
+                failed.setdefault(sid, why)
+            parts.append((part, indices))
+            submit_next()
+        parts.sort(key=lambda p: p[1][0])
+        return parts
+
+    def _collect(self, results: dict[int, FileResult], i: int, res: FileResult) -> None:
+        results[i] = res
+        if self.progress:
+            self.progress(res.path)
+
+    def _corpus_stage(self, files: list[InputFile], results: dict[int, FileResult], digests: dict[int, str],
+                      counts: Counter[str], failed: dict[str, str], parts: list[tuple[Any, list[int]]]
+                      ) -> dict[str, list[tuple[str, Any]]]:
+        import traceback
+
+        index = {f.path: i for i, f in enumerate(files)}
+        problems: dict[str, list[tuple[str, Any]]] = defaultdict(list)
+        for spec, cc in self.corpus_checks:
+            opts = check_options(spec, cc, self.config)
+            try:
+                if spec.summarise is None:
+                    raise _Skipped("it has no summarise(), so it can only run with --engine local")
+                if spec.id in failed:
+                    raise _Skipped(failed[spec.id])
+                found = list(spec.func(DaskCorpus(self.client, spec.id, parts, counts[spec.id]), opts))
+            except Exception as exc:  # noqa: BLE001 - reported on every document, like the local engine
+                reason = str(exc) if isinstance(exc, _Skipped) else f"{type(exc).__name__}: {exc}"
+                trace = traceback.format_exc() if self.verbose else None
+                for i in digests:
+                    results[i].errors.append(_error(spec.id, f"corpus check {spec.id} failed: {reason}", trace))
+                continue
+            for p in found:
+                if index.get(p.path or "") in digests:
+                    problems[p.path].append((spec.id, p))
+        return problems
+
+    def _finding_stage(self, files: list[InputFile], results: dict[int, FileResult], digests: dict[int, str],
+                       problems: dict[str, list[tuple[str, Any]]]) -> None:
+        index = {f.path: i for i, f in enumerate(files)}
+        paths = sorted(problems, key=index.__getitem__)
+        futures = []
+        for chunk in (paths[k:k + self.batch_size] for k in range(0, len(paths), self.batch_size)):
+            items = []
+            for path in chunk:
+                i = index[path]
+                try:
+                    source = self._source(files[i])
+                except InputError as exc:
+                    results[i].errors.append(_error(None, str(exc)))
+                    continue
+                items.append((path, source, digests[i], problems[path]))
+            futures.append(self.client.submit(materialise_part, self.recipe, self.fingerprint, self.selection,
+                                              items, retries=RETRIES, pure=False))
+        for future in futures:
+            for path, findings, err in future.result():
+                res = results[index[path]]
+                res.findings.extend(findings)
+                if err:
+                    res.errors.append(_error(None, err))
+
+
+def lint_paths_dask(paths: list[str], config: Any, selection: Selection | None = None, verbose: bool = False,
+                    progress: Callable[[str], Any] | None = None, *, scheduler: str | None = None,
+                    workers: int | None = None, inputs: str = "path", batch_size: int = DEFAULT_BATCH,
+                    client: Any = None) -> list[FileResult]:
+    """:func:`copydesk.engine.lint_paths` on a Dask cluster: the same results, in the same order.
+
+    ``scheduler`` is the address of a running scheduler; without it (and without ``client``) a
+    local cluster of ``workers`` processes is started for the run.
+    """
+    selection = selection or Selection()
+    files, missing = discover(paths, config.exclude)
+    results: list[FileResult] = []
+    for path, message in missing:
+        r = FileResult(path, None)
+        r.errors.append(_error(None, message))
+        r.findings.append(_input_finding(path, message, "input.missing"))
+        results.append(r)
+    if files:
+        ctx = contextlib.nullcontext(client) if client is not None else connect(scheduler, workers)
+        with ctx as c:
+            results.extend(DaskRun(c, config, selection, verbose, inputs, batch_size, progress).lint(files))
+    return finalize(results)
+
+
+def lint_from_args(args: Any, paths: list[str], config: Any, selection: Selection,
+                   progress: Callable[[str], Any] | None = None) -> list[FileResult]:
+    """``copydesk check --engine dask``: scheduler from ``--scheduler``, ``settings.scheduler`` or
+    Dask's own ``$DASK_SCHEDULER_ADDRESS``; else a local cluster of ``--jobs`` processes."""
+    try:
+        import dask
+        import distributed  # noqa: F401
+    except ImportError:
+        raise ValueError("--engine dask needs Dask: pip install 'copydesk[dask]'") from None
+    scheduler = args.scheduler or config.settings.get("scheduler") or dask.config.get("scheduler-address", None)
+    inputs = args.dask_inputs or config.settings.get("dask_inputs") or "path"
+    return lint_paths_dask(paths, config, selection, args.verbose, progress, scheduler=scheduler,
+                           workers=args.jobs, inputs=inputs)
