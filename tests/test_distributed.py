@@ -141,3 +141,48 @@ def test_file_that_keeps_killing_workers_is_an_error_entry(fragile_cluster, run_
     assert [f["rule"] for f in bad["findings"]] == ["input.worker-failed"]
     assert bad["errors"] and "a03.md" in err
     assert any(f["rule"] == "boilerplate.corpus-repeat" for e in files.values() for f in e["findings"])
+
+
+def test_cluster_merges_equal_the_in_memory_merges(cluster):
+    """DaskCorpus (shuffle on the cluster + union-find on the client) == LocalCorpus, member for member."""
+    import random
+
+    from copydesk.checks.boilerplate._summary import summarise
+    from copydesk.corpus import LocalCorpus
+    from copydesk.distributed import DaskCorpus, Part
+    from copydesk.parsing import parse
+
+    rng = random.Random(3)
+    vocab = [f"w{k}" for k in range(60)]
+    base = [[rng.choice(vocab) for _ in range(14)] for _ in range(6)]
+    docs = []
+    for i in range(24):
+        sents = []
+        for b in rng.sample(base, 3):  # lightly edited copies: chains of near duplicates
+            s = list(b)
+            for _ in range(rng.randint(0, 3)):
+                s[rng.randrange(len(s))] = rng.choice(vocab)
+            sents.append(" ".join(s).capitalize() + ".")
+        sents.append(" ".join(rng.choice(vocab) for _ in range(12)).capitalize() + ".")  # unique
+        docs.append(parse(f"g{i % 2}/d{i:02d}.txt", "Menu\n" + "\n".join(sents) + "\nFooter line here\n"))
+    sums = [summarise(d, group_by="folder", min_words=8, num_perm=64, threshold=0.5, details=("block", "sentence"))
+            for d in docs]
+    local = LocalCorpus(sums)
+    with distributed.Client(cluster) as client:
+        parts = [(client.scatter(Part(summaries={"x": [(i, sums[i]) for i in chunk]})), list(chunk))
+                 for chunk in (range(k, min(24, k + 5)) for k in range(0, 24, 5))]
+        remote = DaskCorpus(client, "x", parts, len(sums))
+
+        def refs(clusters):
+            return [[(m.doc, m.index, m.path, m.group) for m in c] for c in clusters]
+
+        near = refs(local.near(0.5))
+        assert len(near) >= 6 and refs(remote.near(0.5)) == near
+        assert refs(remote.exact("block")) == refs(local.exact("block"))
+        assert remote.group_sizes() == local.group_sizes()
+        args = {i: {0} for i in range(0, 24, 3)}
+        assert remote.per_document(_blocks, args) == local.per_document(_blocks, args)
+
+
+def _blocks(summary, arg):
+    return (len(summary.blocks), sorted(arg))

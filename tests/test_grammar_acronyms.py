@@ -13,3 +13,13 @@ def test_acronym_possessives_are_not_grammar_errors(project, run_json):
     found = [(f["rule"], f["text"]) for f in report["files"][0]["findings"]]
     assert not [r for r, t in found if "MergeWords" in r or "Orthographic" in r]
     assert ("grammar.harper.SpellCheck", "recieved") in found  # real errors still reported
+
+
+def test_unordered_alternatives_are_reported_in_a_stable_order():
+    from copydesk.checks.grammar.harper import _canonical
+
+    msg = "The word `absinthe`, `absinth` is a mass noun and should not be pluralized."
+    assert _canonical(msg, ("absinthe", "absinth")) == (
+        "The word `absinth`, `absinthe` is a mass noun and should not be pluralized.", ("absinth", "absinthe"))
+    # ranked suggestions that are not the message's list keep Harper's order
+    assert _canonical("Did you mean `they're`?", ("they're", "there")) == ("Did you mean `they're`?", ("they're", "there"))

@@ -190,19 +190,25 @@ def cmd_check(args: argparse.Namespace) -> int:
         from copydesk.formatters.html import document_texts
 
         fmt_options["texts"] = document_texts(results)
-    out = get_formatter(args.format).format(report, fmt_options)
+    for r in results:  # parsed documents are not read past this point: free them before formatting
+        r.document = None
+    formatter = get_formatter(args.format)
+    # a formatter with chunks() (json) is written piece by piece: no second copy of a large report
+    pieces = formatter.chunks(report, fmt_options) if hasattr(formatter, "chunks") else \
+        [formatter.format(report, fmt_options)]
     if args.output:  # --quiet silences the terminal, not the requested report file
         tmp = f"{args.output}.tmp{os.getpid()}"
         with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(out)
+            fh.writelines(pieces)
         os.replace(tmp, args.output)
     elif not args.quiet:
         if color and args.format == "text":
             from rich.console import Console
 
-            Console(highlight=False, soft_wrap=True).print(out, end="")
+            Console(highlight=False, soft_wrap=True).print("".join(pieces), end="")
         else:
-            sys.stdout.write(out)
+            for piece in pieces:
+                sys.stdout.write(piece)
     printed: set[str] = set()
     for r in results:
         for e in r.errors:

@@ -8,8 +8,11 @@ Three stages, all on the cluster's workers; the client only plans and collects:
    result stays on the worker; the client gathers only the per-file results *without* their
    documents (findings, stats, errors) and a digest of the text.
 2. **Corpus checks** run their ``check(corpus, options)`` against a :class:`DaskCorpus`: exact keys
-   and MinHash band keys are grouped with a dask.bag task shuffle; the client receives only the
-   clusters (passages found in 2+ places) and computes the union-find over their edges.
+   and MinHash band keys travel as compact records through a hash-partitioned shuffle of Dask
+   tasks (map: records of a group of parts split by key; reduce: one task per partition); the client
+   receives only groups of 2+ passages (identical ones, LSH bucket candidates), fetches just those
+   passages from the workers, verifies candidates on their signatures and joins them with a
+   union-find.
 3. **Findings** for corpus problems are made where the document is: problems are grouped by path
    and a worker re-reads and re-parses each file (checking its digest) to place them.
 
@@ -29,7 +32,7 @@ import os
 import sys
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from copydesk.corpus import KINDS, Member, canonical
 from copydesk.engine import (
@@ -161,76 +164,93 @@ def materialise_part(recipe: Any, fingerprint: str, selection: Selection,
 
 
 # -- the corpus on the cluster ------------------------------------------------------------------
+# The shuffles move compact records (plain tuples of ints, strings and signature bytes: a
+# summary passage costs ~30x more to pickle); the client then fetches the passages of the
+# clusters only.
 
-def _members(part: Part, sid: str, kind: str) -> list[Member]:
-    return [Member(i, j, s.path, s.group, p) for i, s in part.summaries.get(sid, ())
-            for j, p in enumerate(getattr(s, KINDS[kind]))]
-
-
-def _exact_key(m: Member) -> tuple[str, int]:
-    return (m.group, m.passage.key)
+Ref = tuple[int, int]  # (document index, passage index)
 
 
-def _slim(m: Member) -> Member:
-    """The member as the client needs it: band keys were for the shuffle only."""
-    return m._replace(passage=dataclasses.replace(m.passage, bands=())) if m.passage.bands else m
+def _passages(part: Part, sid: str, kind: str) -> Iterator[tuple[int, int, Any, Any]]:
+    for i, s in part.summaries.get(sid, ()):
+        for j, p in enumerate(getattr(s, KINDS[kind])):
+            yield i, j, s, p
 
 
-def _cluster(kv: tuple[Any, list[Member]]) -> list[Member]:
-    return [_slim(m) for m in kv[1]] if len(kv[1]) > 1 else kv[1]
+def _exact_records(part: Part, sid: str, kind: str) -> list[tuple[tuple[str, int], int, int]]:
+    return [((s.group, p.key), i, j) for i, j, s, p in _passages(part, sid, kind)]
 
 
-def _interned(clusters: list[list[Member]]) -> list[list[Member]]:
-    """One string object per path and group on the client, however many passages name it."""
-    return [[m._replace(path=sys.intern(m.path), group=sys.intern(m.group)) for m in c] for c in clusters]
+def _exact_refs(kv: tuple[Any, list[tuple[Any, int, int]]]) -> list[Ref]:
+    return sorted((i, j) for _, i, j in kv[1]) if len(kv[1]) > 1 else []
 
 
-def _is_cluster(members: list[Member]) -> bool:
-    return len(members) > 1
-
-
-def _band_records(part: Part, sid: str) -> list[tuple[tuple[str, int], Member]]:
-    """(group, band key) records of this part's first sentence per exact key (all copies of a
-    sentence share its bands, so the bucket keeps the corpus-wide first one)."""
+def _band_records(part: Part, sid: str) -> list[tuple[tuple[str, int], int, int, int]]:
+    """((group, band key), doc, passage, exact key) for this part's first sentence per exact key
+    (all copies of a sentence share its bands, so each bucket still holds the corpus-wide first one)."""
     seen: set[tuple[str, int]] = set()
     out = []
-    for m in _members(part, sid, "sentence"):
-        if _exact_key(m) in seen:
+    for i, j, s, p in _passages(part, sid, "sentence"):
+        if (s.group, p.key) in seen:
             continue
-        seen.add(_exact_key(m))
-        out.extend(((m.group, band), m) for band in m.passage.bands)
+        seen.add((s.group, p.key))
+        out.extend(((s.group, band), i, j, p.key) for band in p.bands)
     return out
 
 
-def _first(record: tuple[Any, Any]) -> Any:
-    return record[0]
-
-
-def _bucket_edges(kv: tuple[Any, list[tuple[Any, Member]]], threshold: float
-                  ) -> tuple[list[tuple[tuple[int, int], tuple[int, int]]], list[Member]]:
-    """Verified near-duplicate pairs inside one LSH bucket (as in ``_summary.near_clusters``)."""
+def _bucket(kv: tuple[Any, list[tuple[Any, int, int, int]]]) -> list[Ref]:
+    """An LSH bucket's candidates, as in ``_summary.near_clusters``: the first sentence per exact
+    key, in corpus order, at most ``MAX_BUCKET``; nothing when fewer than two."""
     from copydesk.checks.boilerplate._summary import MAX_BUCKET
+
+    reps: dict[int, Ref] = {}
+    for _, i, j, key in sorted(kv[1], key=lambda r: (r[1], r[2])):
+        reps.setdefault(key, (i, j))
+    members = sorted(reps.values())[:MAX_BUCKET]
+    return members if len(members) > 1 else []
+
+
+def _verify(buckets: list[list[Ref]], sigs: dict[Ref, Any], threshold: float) -> Iterator[tuple[Ref, Ref]]:
+    """Pairs of candidates whose signatures agree on at least ``threshold`` (enough of them to
+    connect what the pairs connect)."""
     from copydesk.checks.boilerplate._text import UnionFind, estimate
 
-    reps: dict[int, Member] = {}
-    for _, m in sorted(kv[1], key=lambda r: r[1].ref):
-        reps.setdefault(m.passage.key, m)
-    members = sorted(reps.values(), key=lambda m: m.ref)[:MAX_BUCKET]
-    if len(members) < 2:
-        return [], []
-    uf = UnionFind(len(members))
-    edges, involved = [], set()
-    for a in range(len(members)):
-        for b in range(a + 1, len(members)):
-            if uf.find(a) != uf.find(b) and estimate(members[a].passage.sig, members[b].passage.sig) >= threshold:
-                uf.union(a, b)
-                edges.append((members[a].ref, members[b].ref))
-                involved.update((a, b))
-    return edges, [_slim(members[k]) for k in sorted(involved)]
+    for members in buckets:
+        uf = UnionFind(len(members))
+        for a in range(len(members)):
+            for b in range(a + 1, len(members)):
+                if uf.find(a) != uf.find(b) and estimate(sigs[members[a]], sigs[members[b]]) >= threshold:
+                    uf.union(a, b)
+                    yield members[a], members[b]
 
 
-def _has_edges(out: tuple[list[Any], list[Member]]) -> bool:
-    return bool(out[0])
+def _split(sid: str, records: Callable[..., list[Any]], args: tuple[Any, ...], n_out: int,
+           *parts: Part) -> list[list[Any]]:
+    """Map side of the shuffle: records of some parts, by partition (their key's int modulo)."""
+    out: list[list[Any]] = [[] for _ in range(n_out)]
+    for part in parts:
+        for rec in records(part, sid, *args):
+            out[rec[0][1] % n_out].append(rec)
+    return out
+
+
+def _reduce(reducer: Callable[[Any], Any], *slices: list[Any]) -> list[Any]:
+    """Reduce side of the shuffle: records grouped by key, each group through ``reducer``."""
+    groups: dict[Any, list[Any]] = defaultdict(list)
+    for records in slices:
+        for rec in records:
+            groups[rec[0]].append(rec)
+    return [r for r in map(reducer, groups.items()) if r]
+
+
+def _pick(part: Part, sid: str, kind: str, refs: set[Ref]) -> list[Member]:
+    """The passages ``refs`` of this part, as the client needs them (band keys were for the shuffle)."""
+    out = []
+    for i, j, s, p in _passages(part, sid, kind):
+        if (i, j) in refs:
+            p = dataclasses.replace(p, bands=()) if p.bands else p
+            out.append(Member(i, j, s.path, s.group, p))
+    return out
 
 
 def _group_counts(part: Part, sid: str) -> Counter[str]:
@@ -246,15 +266,41 @@ class DaskCorpus:
 
     def __init__(self, client: Any, sid: str, parts: list[tuple[Any, list[int]]], size: int) -> None:
         self.client, self.sid, self.parts, self.size = client, sid, parts, size
+        self._home = {i: k for k, (_, indices) in enumerate(parts) for i in indices}
 
-    def _bag(self, func: Callable[..., list[Any]], *args: Any) -> Any:
-        import dask
-        import dask.bag as db
+    def _shuffle(self, records: Callable[..., list[Any]], args: tuple[Any, ...],
+                 reducer: Callable[[Any], Any]) -> list[Any]:
+        """Futures of a hash shuffle on the cluster: ``records(part, sid, *args)`` yields ``((group,
+        int key), ...)`` tuples; every group of one key meets in one ``reducer`` call on a worker.
+        Parts are mapped in groups, so tasks stay ~(2 x threads)^2 + parts / 64 x 2 x threads."""
+        import operator
 
-        return db.from_delayed([dask.delayed(func)(part, self.sid, *args) for part, _ in self.parts])
+        threads = sum(self.client.nthreads().values()) or 1
+        n_in = min(len(self.parts), max(2 * threads, -(-len(self.parts) // 64)))
+        size = -(-len(self.parts) // n_in)
+        n_out = 2 * threads
+        splits = [self.client.submit(_split, self.sid, records, args, n_out,
+                                     *[p for p, _ in self.parts[k:k + size]], pure=False)
+                  for k in range(0, len(self.parts), size)]
+        return [self.client.submit(_reduce, reducer,
+                                   *[self.client.submit(operator.getitem, f, k, pure=False) for f in splits],
+                                   pure=False) for k in range(n_out)]
 
-    def _compute(self, *collections: Any) -> list[Any]:
-        return [f.result() for f in self.client.compute(list(collections))]
+    def _gather(self, futures: list[Any]) -> list[Any]:
+        return [r for rs in self.client.gather(futures) for r in rs]
+
+    def _members(self, kind: str, refs: Iterable[Ref]) -> dict[Ref, Member]:
+        """Fetch the passages ``refs`` from the parts that hold them (one string object per path)."""
+        wanted: dict[int, set[Ref]] = defaultdict(set)
+        for ref in refs:
+            wanted[self._home[ref[0]]].add(ref)
+        futures = [self.client.submit(_pick, self.parts[k][0], self.sid, kind, r, pure=False)
+                   for k, r in sorted(wanted.items())]
+        out: dict[Ref, Member] = {}
+        for members in self.client.gather(futures):
+            for m in members:
+                out[m.ref] = m._replace(path=sys.intern(m.path), group=sys.intern(m.group))
+        return out
 
     def group_sizes(self) -> Counter[str]:
         total: Counter[str] = Counter()
@@ -265,45 +311,41 @@ class DaskCorpus:
     def exact(self, kind: str) -> list[list[Member]]:
         if not self.parts:
             return []
-        bag = self._bag(_members, kind).groupby(_exact_key, shuffle="tasks").map(_cluster).filter(_is_cluster)
-        return canonical(_interned(self._compute(bag)[0]))
+        clusters = self._gather(self._shuffle(_exact_records, (kind,), _exact_refs))
+        members = self._members(kind, (r for c in clusters for r in c))
+        return canonical([members[r] for r in c] for c in clusters)
 
     def near(self, threshold: float) -> list[list[Member]]:
         if not self.parts:
             return []
-        same = self._bag(_members, "sentence").groupby(_exact_key, shuffle="tasks").map(_cluster).filter(_is_cluster)
-        buckets = (self._bag(_band_records).groupby(_first, shuffle="tasks")
-                   .map(_bucket_edges, threshold).filter(_has_edges))
-        identical, near = self._compute(same, buckets)
-        identical = _interned(identical)
-        near = [(edges, _interned([involved])[0]) for edges, involved in near]
-        parent: dict[tuple[int, int], tuple[int, int]] = {}
-        members: dict[tuple[int, int], Member] = {}
+        same = self._shuffle(_exact_records, ("sentence",), _exact_refs)
+        buckets = self._shuffle(_band_records, (), _bucket)
+        identical, candidates = self._gather(same), self._gather(buckets)
+        # only candidates' passages (with their signatures) come to the client
+        members = self._members("sentence", {r for c in identical + candidates for r in c})
+        parent: dict[Ref, Ref] = {}
 
-        def find(x: tuple[int, int]) -> tuple[int, int]:
+        def find(x: Ref) -> Ref:
             parent.setdefault(x, x)
             while parent[x] != x:
                 parent[x] = parent[parent[x]]
                 x = parent[x]
             return x
 
-        def union(a: tuple[int, int], b: tuple[int, int]) -> None:
+        def union(a: Ref, b: Ref) -> None:
             ra, rb = find(a), find(b)
             if ra != rb:
                 parent[max(ra, rb)] = min(ra, rb)
 
-        for cluster in identical:
-            for m in cluster:
-                members[m.ref] = m
-                union(cluster[0].ref, m.ref)
-        for edges, involved in near:
-            members.update((m.ref, m) for m in involved)
-            for a, b in edges:
-                union(a, b)
-        clusters: dict[tuple[int, int], list[Member]] = defaultdict(list)
-        for ref, m in members.items():
-            clusters[find(ref)].append(m)
-        return canonical(clusters.values())
+        for refs in identical:
+            for r in refs:
+                union(refs[0], r)
+        for a, b in _verify(candidates, {r: m.passage.sig for r, m in members.items()}, threshold):
+            union(a, b)
+        clusters: dict[Ref, list[Ref]] = defaultdict(list)
+        for ref in list(parent):
+            clusters[find(ref)].append(ref)
+        return canonical([members[r] for r in c] for c in clusters.values())
 
     def per_document(self, func: Callable[[Any, Any], Any], args: dict[int, Any]) -> dict[int, Any]:
         futures = []

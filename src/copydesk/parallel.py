@@ -146,9 +146,10 @@ def lint_files(files: list[InputFile], config: Any, selection: Selection, verbos
         done.append(_work(items[0]))
         if progress:
             progress(items[0][0])
-    if warming is not None:
+    pooling = jobs > 1 and len(items) - len(done) >= MIN_PARALLEL_DOCS - 1
+    if warming is not None and pooling:
         warming.join()  # never fork while the engine is being built in another thread
-    pooled = _run_pool(items[len(done):], config, selection, verbose, jobs, cache, progress) if jobs > 1 else None
+    pooled = _run_pool(items[len(done):], config, selection, verbose, jobs, cache, progress) if pooling else None
     if pooled is None:
         pooled = []
         for item in items[len(done):]:
@@ -156,6 +157,8 @@ def lint_files(files: list[InputFile], config: Any, selection: Selection, verbos
             if progress:
                 progress(item[0])
     done.extend(pooled)
+    if warming is not None:
+        warming.join()  # in one process the build overlapped the checks that run before the grammar ones
     for (i, _), res in zip(todo, done):
         results[i] = res
     return [r for r in results if r is not None]

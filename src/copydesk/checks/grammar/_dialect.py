@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from copydesk.checks.grammar._engine import known_words
 from copydesk.checks.grammar._vocab import zipf
@@ -64,15 +65,22 @@ _US_UK = [
 ]
 
 
-def counterparts(word: str) -> set[str]:
+def counterparts(word: str) -> frozenset[str]:
     """Spellings of ``word`` in the other dialect that the patterns propose."""
+    return _counterparts(word)
+
+
+@lru_cache(maxsize=65536)
+def _counterparts(word: str) -> frozenset[str]:
     out = set()
     for pattern, repl in _UK_US + _US_UK:
         for m in pattern.finditer(word):
             cand = word[:m.start()] + m.expand(repl) + word[m.end():]
             if cand != word:
                 out.add(cand)
-    return out
+    return frozenset(out)
+
+
 FAMILY = {"us": "us", "uk": "uk", "au": "uk", "in": "uk", "ca": "ca"}
 
 

@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Iterable
 
-from wordfreq import get_frequency_dict, zipf_frequency
-
 _PLAIN = re.compile(r"^[\w'’\-. ]+$")
 
 
@@ -78,12 +76,16 @@ def _zipf(word: str) -> float:
     if word.isascii() and word.isalpha():
         freq = _frequencies().get(word, 0.0)
         return round(math.log10(freq) + 9, 2) if freq > 0 else 0.0
+    from wordfreq import zipf_frequency  # imported on first use: wordfreq pulls in ftfy and langcodes
+
     return zipf_frequency(word, "en")
 
 
 @lru_cache(maxsize=1)
 def _frequencies() -> dict[str, float]:
     """wordfreq's English word -> frequency table (loaded once; fast look-ups for plain words)."""
+    from wordfreq import get_frequency_dict
+
     return get_frequency_dict("en")
 
 

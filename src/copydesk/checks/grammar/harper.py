@@ -58,6 +58,20 @@ def _acronym_possessive(doc: Document, start: int, end: int) -> bool:
     return bool(_ACRONYM_POSSESSIVE.search(window))
 
 
+_TICKED = re.compile(r"`([^`]+)`")
+
+
+def _canonical(message: str, suggestions: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
+    """Harper lists some alternatives in hash order ("The word `absinthe`, `absinth` is a mass
+    noun"): when the message's quoted words are exactly the suggestions, sort both so that
+    reports are reproducible."""
+    ticked = _TICKED.findall(message)
+    if len(ticked) < 2 or sorted(ticked) != sorted(suggestions):
+        return message, suggestions
+    ordered = iter(sorted(ticked))
+    return _TICKED.sub(lambda m: f"`{next(ordered)}`", message), tuple(sorted(suggestions))
+
+
 def _plausible_split(word: str, suggestions: tuple[str, ...]) -> bool:
     """Harper's SplitWords guesses at any word missing from its dictionary ("person hood").
     A word in common use is kept joined unless both parts are everyday words ("alot", "infact")."""
@@ -89,9 +103,10 @@ def check(document: Document, options: dict[str, Any]) -> Iterator[Problem]:
         if category == "spelling" and not keep_spelling(doc, lint.start, lint.end, lint.suggestions, vocab,
                                                        variants, known_zipf):
             continue
+        message, suggestions = _canonical(lint.message, tuple(lint.suggestions))
         yield Problem(
-            lint.start, lint.end, lint.message,
-            suggestions=lint.suggestions,
+            lint.start, lint.end, message,
+            suggestions=suggestions,
             rule=f"{ID}.{lint.rule}",
             category=category,
             severity=options.get("style_severity", "info") if category == "style" else None,

@@ -12,8 +12,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable
 
-from wordfreq import zipf_frequency
-
 WORD_RE = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
 
 # Function words and very common verbs/adverbs: never content.
@@ -82,6 +80,8 @@ def term_key(word: str) -> str:
 
 @lru_cache(maxsize=65536)
 def zipf(word: str) -> float:
+    from wordfreq import zipf_frequency  # imported on first use (wordfreq pulls in ftfy and langcodes)
+
     return zipf_frequency(word.lower(), "en")
 
 
