@@ -37,6 +37,7 @@ from typing import Any, Callable, Iterable, Iterator
 from copydesk.corpus import KINDS, Member, canonical
 from copydesk.engine import (
     FileResult, Selection, _error, _input_finding, _keep, check_options, enabled_checks, finalize, make_finding,
+    missing_results,
 )
 from copydesk.findings import Finding
 from copydesk.inputs import InputError, InputFile, discover, read
@@ -539,12 +540,7 @@ def lint_paths_dask(paths: list[str], config: Any, selection: Selection | None =
     """
     selection = selection or Selection()
     files, missing = discover(paths, config.exclude)
-    results: list[FileResult] = []
-    for path, message in missing:
-        r = FileResult(path, None)
-        r.errors.append(_error(None, message))
-        r.findings.append(_input_finding(path, message, "input.missing"))
-        results.append(r)
+    results = missing_results(missing)
     if files:
         ctx = contextlib.nullcontext(client) if client is not None else connect(scheduler, workers)
         with ctx as c:

@@ -203,6 +203,17 @@ def finalize(results: Iterable[FileResult]) -> list[FileResult]:
     return out
 
 
+def missing_results(missing: list[tuple[str, str]]) -> list[FileResult]:
+    """Results for paths that do not exist: an error entry and an ``input.missing`` finding each."""
+    results = []
+    for path, message in missing:
+        r = FileResult(path, None)
+        r.errors.append(_error(None, message))
+        r.findings.append(_input_finding(path, message, "input.missing"))
+        results.append(r)
+    return results
+
+
 def lint_paths(paths: list[str], config: Config, selection: Selection | None = None,
                verbose: bool = False, progress: Any = None, jobs: int = 1, cache: Any = None) -> list[FileResult]:
     """Lint files and folders; unreadable or missing inputs become error entries.
@@ -214,12 +225,7 @@ def lint_paths(paths: list[str], config: Config, selection: Selection | None = N
 
     selection = selection or Selection()
     files, missing = discover(paths, config.exclude)
-    results: list[FileResult] = []
-    for path, message in missing:
-        r = FileResult(path, None)
-        r.errors.append(_error(None, message))
-        r.findings.append(_input_finding(path, message, "input.missing"))
-        results.append(r)
+    results = missing_results(missing)
     results.extend(lint_files(files, config, selection, verbose, jobs, cache, progress))
     run_corpus_checks(results, config, selection, verbose)
     return finalize(results)
