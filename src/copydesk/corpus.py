@@ -45,6 +45,8 @@ class Corpus(Protocol):
 
     size: int  # documents summarised
 
+    def indices(self) -> list[int]: ...
+
     def group_sizes(self) -> Counter[str]: ...
 
     def exact(self, kind: str) -> list[list[Member]]: ...
@@ -70,6 +72,10 @@ class LocalCorpus:
     def _member(self, ref: tuple[int, int], kind: str) -> Member:
         s = self.summaries[ref[0]]
         return Member(ref[0], ref[1], s.path, s.group, getattr(s, KINDS[kind])[ref[1]])
+
+    def indices(self) -> list[int]:
+        """Candidate document indices, in order (``per_document`` skips those without a summary)."""
+        return list(range(self.size))
 
     def group_sizes(self) -> Counter[str]:
         return Counter(s.group for s in self.summaries)

@@ -303,6 +303,10 @@ class DaskCorpus:
                 out[m.ref] = m._replace(path=sys.intern(m.path), group=sys.intern(m.group))
         return out
 
+    def indices(self) -> list[int]:
+        """Candidate document indices, in order (``per_document`` skips those without a summary)."""
+        return sorted(i for _, idx in self.parts for i in idx)
+
     def group_sizes(self) -> Counter[str]:
         total: Counter[str] = Counter()
         for c in self.client.gather([self.client.submit(_group_counts, p, self.sid, pure=False) for p, _ in self.parts]):

@@ -96,6 +96,15 @@ def features(document: Document, result: DocumentScores) -> list[dict[str, float
     return out
 
 
+def vectors(document: Document, result: DocumentScores) -> dict[str, Any]:
+    """Sentence vectors by text key (first occurrences; memoised by :func:`embed`)."""
+    firsts: dict[str, Any] = {}
+    for s in result.sentences:
+        firsts.setdefault(s.unit.text_key, document.prose[s.unit.start:s.unit.end])
+    keys = list(firsts)
+    return dict(zip(keys, embed([firsts[k] for k in keys])))
+
+
 def rescore(document: Document, result: DocumentScores) -> None:
     """Replace the lexical scores by the combined lexical + embedding scores."""
     from copydesk.checks.offtopic._score import sigmoid
@@ -104,7 +113,8 @@ def rescore(document: Document, result: DocumentScores) -> None:
     by_key = {}
     for s in result.sentences:
         if "e_doc" in s.features:
-            s.score = sigmoid(BIAS + sum(w * s.features.get(k, 0.0) for k, w in WEIGHTS.items()))
+            s.score = max(sigmoid(BIAS + sum(w * s.features.get(k, 0.0) for k, w in WEIGHTS.items())),
+                          s.features.get("bridge", 0.0))
             by_key[s.unit.text_key] = s.score
     for s in result.sentences:  # copies share their first occurrence's verdict
         if s.unit.text_key in by_key:

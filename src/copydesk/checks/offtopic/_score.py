@@ -8,7 +8,8 @@ document), with a run of novel words forming a phrase ("fire safety precautions"
 bare name quoted as if already introduced ("said Mathers"); it falls with the weight of terms
 the sentence shares with the document, its section and its neighbours. Terms that run through
 the whole document ("empathy") anchor a sentence only half as much: a bridging clause back
-to the theme is cheap to write.
+to the theme is cheap to write. A sentence with the bridged shape (a foreign subject tied back
+to the theme by a generic predicate, see ``_bridge``) scores at least its bridge score.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable
 
+from copydesk.checks.offtopic._bridge import Bridge, bridge, bridge_score
 from copydesk.checks.offtopic._terms import Term, content_terms
 from copydesk.document import Document
 
@@ -63,6 +65,7 @@ class Scored:
     novel: list[Term]
     phrase: list[Term]
     features: dict[str, float]
+    bridge: Bridge | None = None  # the bridged shape, when it is what makes the sentence suspect
 
 
 @dataclass
@@ -155,6 +158,8 @@ def score_document(doc: Document, generic: Iterable[str] = ()) -> DocumentScores
         for k in u.keys:
             section_texts[u.section][k].add(u.text_key)
 
+    theme = {k for k, texts in texts_with.items() if len(texts) / n_texts > 0.1 and len(texts) >= 3}
+
     # Judge each distinct sentence text once, in its first place: a repeated paragraph then
     # changes nothing but the support its words lend to the others.
     seq: list[Unit] = []
@@ -202,7 +207,9 @@ def score_document(doc: Document, generic: Iterable[str] = ()) -> DocumentScores
             "nterms": float(len(u.keys)), "ratio": novel_w / (novel_w + link_w + 0.5),
             "bare": bare, "glink": glink, "llink": llink,
         }
-        scored.append(Scored(u, 0.0, novel, phrase, feats))
+        b = bridge(doc.prose[u.start:u.end], u.start, u.terms, novel_keys, theme)
+        feats["bridge"] = bridge_score(b)
+        scored.append(Scored(u, 0.0, novel, phrase, feats, b if feats["bridge"] > 0 else None))
     if scored:  # computed over distinct sentences only (copies are added below)
         ratios = sorted(x.features["ratio"] for x in scored)
         med = ratios[len(ratios) // 2]
@@ -210,11 +217,11 @@ def score_document(doc: Document, generic: Iterable[str] = ()) -> DocumentScores
         for x in scored:
             x.features["rel"] = x.features["ratio"] - med
             x.features["q75"] = q75
-            x.score = combine(x.features)
+            x.score = max(combine(x.features), x.features["bridge"])
     by_key = {x.unit.text_key: x for x in scored}
     for u in units:  # later copies of a sentence share the verdict of its first occurrence
         if u.kind in CANDIDATE_KINDS and by_key.get(u.text_key) and by_key[u.text_key].unit is not u:
             x = by_key[u.text_key]
-            scored.append(Scored(u, x.score, x.novel, x.phrase, x.features))
+            scored.append(Scored(u, x.score, x.novel, x.phrase, x.features, x.bridge))
     scored.sort(key=lambda x: x.unit.start)
     return DocumentScores(scored, topic_terms(units, texts_with))

@@ -1,0 +1,291 @@
+"""Corpus evidence for off-topic sentences: does the sentence belong to another document?
+
+A sentence pasted in from another article of the same site shares little with its host and a
+lot with its source. When copydesk lints a corpus, each document is summarised (its candidate
+sentences with their document-only features, their term keys, and with the ``embed`` extra their
+sentence vectors); the corpus stage then asks, for every sentence, how well its own document
+explains it against the best other document:
+
+- lexical: the weight of its novel terms (unused elsewhere in its own document) that another
+  document does use, weighted by how few documents use them (``x_best``, ``x_margin``, ``x_share``),
+  and tf-idf cosine with its own document against the best other one (``t_own``, ``t_best``);
+- semantic (extra): cosine of its vector with its own document's centroid against the best other
+  centroid (``v_own``, ``v_best``, ``v_rank``).
+
+Copies of the same sentence text are taken out of every document they occur in first, so a
+sentence is matched on its *topic*, never on being a duplicate (that is the boilerplate checks'
+business). Features and the fitted combinations are reproduced by ``bench/fit_offtopic.py``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any, Callable, Sequence
+
+from copydesk.checks.offtopic._score import DocumentScores, sigmoid
+from copydesk.document import Document
+
+# Logistic weights over the standardised features, fitted on the OneStopEnglish dev half with
+# bench/fit_offtopic.py (grouped 5-fold cross-validation there); the bias is shifted so that 0.5
+# is the precision-first threshold (about 3 false alarms per 1000 clean sentences).
+MODELS: dict[str, dict[str, Any]] = {
+    "lexical": {
+        "weights": {"ratio": 0.4006, "rel": 0.3239, "link": -1.0124, "neigh": -0.185, "sec": -0.8957,
+            "phrase": 0.46, "bare": 0.1342, "nterms": -1.086, "q75": -0.4915, "x_best": 1.2639,
+            "x_margin": 0.2299, "x_share": -0.8112, "x_terms": 0.1497, "t_own": -1.5781, "t_best": 0.1992,
+            "t_margin": 1.5391},
+        "mean": {"ratio": 0.52951, "rel": -0.02702, "link": 2.12265, "neigh": 0.73504, "sec": 2.80159,
+            "phrase": 0.93089, "bare": 0.0399, "nterms": 8.82645, "q75": 0.68472, "x_best": 0.86874,
+            "x_margin": 0.16071, "x_share": 0.16721, "x_terms": 1.97517, "t_own": 0.16869,
+            "t_best": 0.12173, "t_margin": -0.04696},
+        "scale": {"ratio": 0.21994, "rel": 0.21328, "link": 1.70402, "neigh": 0.89977, "sec": 2.17004,
+            "phrase": 1.00326, "bare": 0.19572, "nterms": 5.49548, "q75": 0.06433, "x_best": 0.4801,
+            "x_margin": 0.22852, "x_share": 0.12324, "x_terms": 1.19742, "t_own": 0.14085,
+            "t_best": 0.06413, "t_margin": 0.15273},
+        "bias": -9.409,
+    },
+    "embedding": {
+        "weights": {"ratio": 0.2135, "rel": 0.4762, "link": -0.4029, "neigh": 0.4842, "sec": -0.394,
+            "phrase": 0.7682, "bare": 0.2787, "nterms": -0.3493, "q75": -0.1612, "x_best": 1.0089,
+            "x_margin": -0.0138, "x_share": 0.0638, "x_terms": 0.0357, "t_own": -0.2242, "t_best": 0.2406,
+            "t_margin": 0.3078, "e_doc": -0.2364, "e_top3": -0.9438, "e_neigh": -1.2373, "e_rel": -0.5791,
+            "e_novel": 1.065, "v_own": -0.2364, "v_best": 0.8502, "v_margin": 0.6167, "v_rank": 0.546},
+        "mean": {"ratio": 0.52951, "rel": -0.02702, "link": 2.12265, "neigh": 0.73504, "sec": 2.80159,
+            "phrase": 0.93089, "bare": 0.0399, "nterms": 8.82645, "q75": 0.68472, "x_best": 0.86874,
+            "x_margin": 0.16071, "x_share": 0.16721, "x_terms": 1.97517, "t_own": 0.16869,
+            "t_best": 0.12173, "t_margin": -0.04696, "e_doc": 0.46414, "e_top3": 0.47029,
+            "e_neigh": 0.38134, "e_rel": -0.01655, "e_novel": 0.25198, "v_own": 0.46414, "v_best": 0.40363,
+            "v_margin": -0.06051, "v_rank": 0.69773},
+        "scale": {"ratio": 0.21994, "rel": 0.21328, "link": 1.70402, "neigh": 0.89977, "sec": 2.17004,
+            "phrase": 1.00326, "bare": 0.19572, "nterms": 5.49548, "q75": 0.06433, "x_best": 0.4801,
+            "x_margin": 0.22852, "x_share": 0.12324, "x_terms": 1.19742, "t_own": 0.14085,
+            "t_best": 0.06413, "t_margin": 0.15273, "e_doc": 0.1526, "e_top3": 0.11819, "e_neigh": 0.14765,
+            "e_rel": 0.14384, "e_novel": 0.21049, "v_own": 0.1526, "v_best": 0.0754, "v_margin": 0.16243,
+            "v_rank": 1.21642},
+        "bias": -12.5539,
+    },
+}
+LEXICAL = ("ratio", "rel", "link", "neigh", "sec", "phrase", "bare", "nterms", "q75",
+           "x_best", "x_margin", "x_share", "x_terms", "t_own", "t_best", "t_margin")
+SEMANTIC = ("e_doc", "e_top3", "e_neigh", "e_rel", "e_novel", "v_own", "v_best", "v_margin", "v_rank")
+
+
+def text_hash(text: str) -> str:
+    return hashlib.blake2b(" ".join(text.lower().split()).encode("utf-8", "surrogatepass"),
+                           digest_size=8).hexdigest()
+
+
+@dataclass
+class SentenceRecord:
+    """One judged sentence of a summary."""
+
+    start: int
+    end: int
+    hash: str  # of its normalised text: copies elsewhere are taken out before matching
+    counts: dict[str, int]  # term key -> occurrences in the sentence
+    weights: dict[str, float]  # term key -> weight
+    novel: dict[str, str]  # novel term key -> surface form
+    features: dict[str, float]  # document-only features (lexical, and embedding with the extra)
+    score: float  # the document-only score
+    kind: str = "paragraph"  # block kind (quotes are judged with a stricter threshold)
+    why: str = ""  # the document-only explanation (without the score)
+    vector: Any = None  # float32 sentence vector (extra), or None
+
+
+@dataclass
+class Summary:
+    """What the corpus stage needs of one document."""
+
+    path: str
+    sentences: list[SentenceRecord]
+    counts: Counter = field(default_factory=Counter)  # term key -> occurrences in the document
+    centroid: Any = None  # sum of the distinct sentences' vectors (extra)
+    topic: list[str] = field(default_factory=list)  # the document's topic terms
+    distinct: int = 0  # distinct judged sentence texts
+
+
+def summarise(document: Document, result: DocumentScores, vectors: dict[str, Any] | None = None,
+              explain: Callable[[Any], str] | None = None) -> Summary:
+    """A compact, picklable summary of a scored document (``explain`` words a sentence's verdict)."""
+    counts: Counter = Counter()
+    records: list[SentenceRecord] = []
+    seen: set[str] = set()
+    centroid = None
+    for s in result.sentences:
+        text = document.prose[s.unit.start:s.unit.end]
+        h = text_hash(text)
+        c = Counter(t.key for t in s.unit.terms)
+        vec = vectors.get(s.unit.text_key) if vectors else None
+        if h not in seen:
+            seen.add(h)
+            counts.update(c)
+            if vec is not None:
+                centroid = vec.copy() if centroid is None else centroid + vec
+        novel: dict[str, str] = {}
+        for t in s.novel:
+            novel.setdefault(t.key, t.word.strip("'’"))
+        records.append(SentenceRecord(s.unit.start, s.unit.end, h, dict(c), dict(s.unit.keys), novel,
+                                      dict(s.features), s.score, s.unit.kind,
+                                      explain(s) if explain and s.novel else "", vec))
+    return Summary(document.path, records, counts, centroid, list(result.topic), len(seen))
+
+
+@dataclass
+class Stats:
+    """Corpus-wide look-ups shared by every document's scoring step."""
+
+    paths: list[str]
+    df: dict[str, int]  # documents using a key
+    postings: dict[str, list[tuple[int, int]]]  # key -> [(document, count)]
+    norms: list[float]  # tf-idf norm of each document
+    copies: dict[str, list[int]]  # sentence hash -> documents where the text occurs
+    copy_counts: dict[str, dict[str, int]]  # sentence hash -> its key counts
+    centroids: Any = None  # (documents x dim) array, or None
+
+
+def stats(summaries: Sequence[Summary]) -> Stats:
+    df: Counter = Counter()
+    postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    copies: dict[str, list[int]] = defaultdict(list)
+    copy_counts: dict[str, dict[str, int]] = {}
+    for i, s in enumerate(summaries):
+        for k, n in s.counts.items():
+            df[k] += 1
+            postings[k].append((i, n))
+        for r in s.sentences:
+            if not copies[r.hash] or copies[r.hash][-1] != i:
+                copies[r.hash].append(i)
+            copy_counts.setdefault(r.hash, r.counts)
+    n_docs = len(summaries)
+    idf = {k: math.log((1 + n_docs) / (1 + v)) + 1 for k, v in df.items()}
+    norms = [math.sqrt(sum((n * idf[k]) ** 2 for k, n in s.counts.items())) or 1.0 for s in summaries]
+    centroids = None
+    if summaries and all(s.centroid is not None for s in summaries):
+        import numpy as np
+
+        centroids = np.array([s.centroid for s in summaries], dtype=np.float32)
+    return Stats([s.path for s in summaries], dict(df), dict(postings), norms,
+                 {h: d for h, d in copies.items() if len(d) > 1}, copy_counts, centroids)
+
+
+def corpus_features(index: int, summary: Summary, st: Stats, drop_holders: bool = False) -> list[dict[str, float]]:
+    """Corpus features for each sentence record of document ``index``.
+
+    ``drop_holders`` (evaluation only) ignores every other document holding a copy of the
+    sentence, as if its source were not in the corpus.
+    """
+    n_docs = len(st.paths)
+    log_n = math.log(max(2, n_docs))
+    idf = {}
+    out: list[dict[str, float]] = []
+    for r in summary.sentences:
+        holders = set(st.copies.get(r.hash, (index,)))  # documents holding this very text
+        gone = holders - {index} if drop_holders else set()
+        for k in r.counts:
+            if k not in idf:
+                idf[k] = math.log((1 + n_docs) / (1 + st.df.get(k, 0))) + 1
+        # lexical: who else uses the sentence's novel terms (copies of the sentence taken out)
+        cover: dict[int, float] = defaultdict(float)
+        terms: Counter = Counter()
+        for k in r.novel:
+            users = [d for d, n in st.postings.get(k, ()) if d != index and d not in gone
+                     and n - (r.counts[k] if d in holders else 0) > 0]
+            spec = math.log(n_docs / (1 + len(users))) / log_n if users else 0.0
+            for d in users:
+                cover[d] += r.weights.get(k, 0.5) * spec
+                terms[d] += 1
+        ranked = sorted(cover.items(), key=lambda kv: (-kv[1], kv[0]))
+        best = ranked[0][1] if ranked else 0.0
+        second = ranked[1][1] if len(ranked) > 1 else 0.0
+        total = sum(r.weights.values()) or 1.0
+        f = {"x_best": best, "x_margin": best - second, "x_share": best / total,
+             "x_terms": float(terms[ranked[0][0]]) if ranked else 0.0}
+        # tf-idf cosine against every document with this sentence's copies removed
+        sv = {k: n * idf[k] for k, n in r.counts.items()}
+        sn = math.sqrt(sum(v * v for v in sv.values())) or 1.0
+        dots: dict[int, float] = defaultdict(float)
+        for k, a in sv.items():
+            for d, n in st.postings.get(k, ()):
+                dots[d] += a * n * idf[k]
+        sims: dict[int, float] = {}
+        for d, dot in dots.items():
+            norm = st.norms[d]
+            if d in holders:
+                dot, norm = _without(dot, norm, r.counts, sv, idf, d, st, summary if d == index else None)
+            sims[d] = dot / (norm * sn) if norm > 0 else 0.0
+        own = sims.get(index, 0.0)
+        other = max((v for d, v in sims.items() if d != index and d not in gone), default=0.0)
+        f.update({"t_own": own, "t_best": other, "t_margin": other - own})
+        if st.centroids is not None and r.vector is not None:
+            f.update(_semantic(index, r, holders, st, gone))
+        out.append(f)
+    return out
+
+
+def _without(dot: float, norm: float, counts: dict[str, int], sv: dict[str, float], idf: dict[str, float],
+             d: int, st: Stats, own: Summary | None) -> tuple[float, float]:
+    """Dot product and norm of document ``d`` with one copy of the sentence taken out."""
+    doc_counts = own.counts if own is not None else None
+    sq = norm * norm
+    for k, n in counts.items():
+        have = doc_counts.get(k, 0) if doc_counts is not None else _count(st, k, d)
+        left = max(0, have - n)
+        dot -= sv[k] * (have - left) * idf[k]
+        sq -= ((have * idf[k]) ** 2 - (left * idf[k]) ** 2)
+    return dot, math.sqrt(max(sq, 1e-12))
+
+
+def _count(st: Stats, key: str, d: int) -> int:
+    for doc, n in st.postings.get(key, ()):
+        if doc == d:
+            return n
+    return 0
+
+
+def _semantic(index: int, r: SentenceRecord, holders: set[int], st: Stats, gone: set[int]) -> dict[str, float]:
+    import numpy as np
+
+    v = np.asarray(r.vector, dtype=np.float32)
+    cents = st.centroids.copy()
+    for d in holders:
+        cents[d] = cents[d] - v
+    norms = np.linalg.norm(cents, axis=1)
+    norms[norms == 0] = 1.0
+    sims = (cents @ v) / norms
+    own = float(sims[index])
+    others = np.delete(sims, sorted({index} | gone))
+    best = float(others.max()) if others.size else 0.0
+    return {"v_own": own, "v_best": best, "v_margin": best - own,
+            "v_rank": math.log1p(float((others > own).sum()))}
+
+
+def combine(features: dict[str, float], model: str) -> float:
+    m = MODELS[model]
+    z = m["bias"]
+    for k, w in m["weights"].items():
+        z += w * (features.get(k, m["mean"].get(k, 0.0)) - m["mean"].get(k, 0.0)) / (m["scale"].get(k, 1.0) or 1.0)
+    return sigmoid(z)
+
+
+def best_other(index: int, r: SentenceRecord, st: Stats) -> tuple[str | None, list[str]]:
+    """The other document that best explains the sentence's novel terms (weighted by how few
+    documents use them, as ``x_best``), and those terms, most specific first."""
+    holders = set(st.copies.get(r.hash, (index,)))
+    n_docs = len(st.paths)
+    log_n = math.log(max(2, n_docs))
+    cover: dict[int, float] = defaultdict(float)
+    words: dict[int, list[tuple[float, str]]] = defaultdict(list)
+    for k, word in r.novel.items():
+        users = [d for d, n in st.postings.get(k, ()) if d != index
+                 and n - (r.counts[k] if d in holders else 0) > 0]
+        spec = math.log(n_docs / (1 + len(users))) / log_n if users else 0.0
+        for d in users:
+            cover[d] += r.weights.get(k, 0.5) * spec
+            words[d].append((spec, word))
+    if not cover:
+        return None, []
+    d = min(cover, key=lambda x: (-cover[x], x))
+    return st.paths[d], [w for _, w in sorted(words[d], key=lambda sw: (-sw[0], sw[1]))]
