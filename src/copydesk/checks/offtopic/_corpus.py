@@ -101,7 +101,7 @@ class Summary:
 
     path: str
     sentences: list[SentenceRecord]
-    counts: Counter = field(default_factory=Counter)  # term key -> occurrences in the document
+    counts: dict[str, int] = field(default_factory=dict)  # term key -> occurrences in the document
     centroid: Any = None  # sum of the distinct sentences' vectors (extra)
     topic: list[str] = field(default_factory=list)  # the document's topic terms
     distinct: int = 0  # distinct judged sentence texts
@@ -130,7 +130,7 @@ def summarise(document: Document, result: DocumentScores, vectors: dict[str, Any
         records.append(SentenceRecord(s.unit.start, s.unit.end, h, dict(c), dict(s.unit.keys), novel,
                                       dict(s.features), s.score, s.unit.kind,
                                       explain(s) if explain and s.novel else "", vec))
-    return Summary(document.path, records, counts, centroid, list(result.topic), len(seen))
+    return Summary(document.path, records, dict(counts), centroid, list(result.topic), len(seen))
 
 
 @dataclass
