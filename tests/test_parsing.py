@@ -169,3 +169,12 @@ def test_seed_corpus_offsets(root):
         doc = parse(str(path), text)
         assert_consistent(doc)
         assert len(doc.sentences) > 50
+
+
+def test_a_sentence_ends_after_nested_closing_quotes():
+    from copydesk.parsing.segment import split_sentences
+
+    text = "He said: \"You can go now.'\" In addition, the class meets weekly. Dr. Smith said \u201cfine.\u201d He left."
+    assert [text[a:b] for a, b in split_sentences(text)] == [
+        "He said: \"You can go now.'\"", "In addition, the class meets weekly.",
+        "Dr. Smith said \u201cfine.\u201d", "He left."]

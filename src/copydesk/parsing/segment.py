@@ -9,6 +9,9 @@ from syntok import segmenter
 from copydesk.document import Block, Sentence
 
 _SPACE = re.compile(r"\s+")
+# syntok keeps a sentence going after nested closing quotes ('He said: "Go now.'" Then ...'):
+# split there when the next word starts with a capital.
+_NESTED_END = re.compile(r"(?<=[.!?][\'’\"”][\'’\"”])\s+(?=[\"“‘]?[A-Z])")
 # syntok runs in time linear in tokens, but a pathological block (a 2 MB line) is cut into
 # windows at whitespace so memory stays bounded.
 _WINDOW = 20000
@@ -45,8 +48,18 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
                 last = sentence[-1]
                 end = last.offset + len(last.value)
                 if end > start:
-                    spans.append((w0 + start, w0 + end))
+                    spans.extend(_refine(chunk, w0, start, end))
     return spans
+
+
+def _refine(chunk: str, w0: int, start: int, end: int) -> list[tuple[int, int]]:
+    """Split a syntok sentence after nested closing quotes."""
+    out, pos = [], start
+    for m in _NESTED_END.finditer(chunk, start, end):
+        out.append((w0 + pos, w0 + m.start()))
+        pos = m.end()
+    out.append((w0 + pos, w0 + end))
+    return out
 
 
 def sentences_for_blocks(prose: str, blocks: list[Block]) -> list[Sentence]:

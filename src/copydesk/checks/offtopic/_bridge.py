@@ -42,7 +42,9 @@ PREDICATE = re.compile(
     r"contributes?|deepens?|enhances?|fosters?|prepares?|makes?|offers?|strengthens?|enrich(?:es)?|"
     r"plays?|provides?|allows?|enables?|improves?|builds?|creates?|promotes?|encourages?|matters?|"
     r"serves?|adds?|brings?|gives?|leads?|teaches?|shapes?|reinforces?|complements?|mirrors?|"
-    r"reflects?|underpins?|informs?|nurtures?|cultivates?)\b", re.I)
+    r"reflects?|underpins?|informs?|nurtures?|cultivates?|ensures?|means|requires?|keeps?|drives?|boosts?|"
+    r"sustains?|fuels?|influences?|determines?|affects?|benefits?|protects?|empowers?|equips?|inspires?|"
+    r"transforms?|paves?|opens?|sharpens?|broadens?|expands?|complements?)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,11 @@ BRIDGING = re.compile(
     r"important|crucial|critical|fundamental|central|helpful|valuable|useful|beneficial|necessary|integral|"
     r"instrumental|invaluable|indispensable|pivotal|paramount|a\s+\w+\s+(?:part|step|way|tool|component))\b|"
     r"(?!is\b|are\b|was\b|were\b|remains?\b|makes?\b|gives?\b|brings?\b|leads?\b|adds?\b|plays?\b))", re.I)
+
+
+# After a transition word the predicate must make a generic present-tense claim: a modal, a copula
+# with an evaluative adjective, or a bridging verb ("plays a role", "supports", "deepens").
+GENERIC_CLAIM = re.compile(r"^(?!(?:is|are|was|were|remains?)\b)|" + BRIDGING.pattern[1:], re.I)
 
 
 def splits(text: str) -> list[tuple[str, int, int, int]]:
@@ -87,10 +94,11 @@ def splits(text: str) -> list[tuple[str, int, int, int]]:
     limit = stop.start() if stop else len(rest)
     out = []
     for p in PREDICATE.finditer(rest, 0, limit):
-        if p.start() == 0:
-            continue
-        if not conn and not BRIDGING.match(rest[p.start():]):
-            continue  # a gerund alone needs a bridging predicate: "... is essential", "... can help"
+        if p.start() == 0 or rest[:p.start()].rstrip().lower().endswith(" to"):
+            continue  # "... funding to support ...": an infinitive, not the predicate
+        tail = rest[p.start():]
+        if not (BRIDGING if not conn else GENERIC_CLAIM).match(tail):
+            continue  # "... is essential", "... can help": a generic claim, not a narrative ("was shut")
         out.append((conn, pos, frame, pos + p.start()))
     return out
 
@@ -120,7 +128,7 @@ def bridge_score(b: Bridge | None) -> float:
     """0..1: how surely the shape is a bridged insertion (0 when it is not one).
 
     Grows with the number of distinct foreign subject terms (a foreign *topic* is a phrase:
-    three terms score about 0.6, two stay under the default threshold) and their weight, and
+    three terms score about 0.6, two are capped under the default threshold) and their weight, and
     shrinks with the (weighted) share of the subject the document does use.
     """
     if b is None:
@@ -131,7 +139,8 @@ def bridge_score(b: Bridge | None) -> float:
         return 0.0
     raw = (0.15 + 0.1 * min(5, keys) + 0.05 * min(3.0, b.weight) + (0.05 if b.connective else 0.0)
            + (0.05 if b.themed else 0.0))
-    return round(min(0.95, raw * (0.4 + 0.6 * share)), 4)
+    score = min(0.95, raw * (0.4 + 0.6 * share))
+    return round(score if keys >= 3 else min(score, 0.45), 4)  # two terms: only at medium/high
 
 
 def foreign_phrase(prose: str, b: Bridge, max_words: int = 5) -> str:
