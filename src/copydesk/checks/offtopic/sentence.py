@@ -34,6 +34,7 @@ ID = "off-topic.sentence"
 CATEGORY = "off-topic"
 SEVERITY = "warning"
 SCOPE = "corpus"
+SETTINGS = ("optional_models",)  # the run profile: only ``thorough`` lets ``engine: auto`` use the extra
 SENSITIVITY = {"low": 0.5, "medium": 0.35, "high": 0.2}
 NAME_OTHER = 1.2  # corpus evidence (x_best) strong enough to name the document a sentence belongs with
 OPTIONS = {
@@ -67,7 +68,8 @@ OPTIONS = {
     },
     "engine": {
         "enum": ["auto", "lexical", "embedding"], "default": "auto",
-        "description": "embedding uses the optional sentence-transformers extra when installed",
+        "description": "auto: the optional embed extra when installed and the profile is thorough; "
+                       "embedding: always (error if missing); lexical: never",
     },
 }
 
@@ -108,9 +110,12 @@ def reason(s: Scored, topic: list[str], prose: str = "") -> str:
 
 
 def scores(document: Document, options: dict) -> DocumentScores:
-    """Lexical scores, rescored with sentence embeddings when the ``embed`` extra is installed."""
+    """Lexical scores, rescored with sentence embeddings when the ``embed`` extra is installed
+    and the run allows optional models (``--profile thorough``, or ``engine: embedding``)."""
     result = score_document(document, options.get("generic_terms") or ())
     engine = options.get("engine", "auto")
+    if engine == "auto" and options.get("optional_models") is False:
+        engine = "lexical"  # profiles fast and default: no optional models
     if engine != "lexical":
         from copydesk.checks.offtopic import _embed
 
