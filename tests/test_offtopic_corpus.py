@@ -129,3 +129,16 @@ def test_small_corpora_and_single_files_use_document_evidence_only(config):
     texts = {"host.txt": HOST, "volcano.txt": VOLCANO}
     found = corpus_findings(config, texts)  # below min_documents (10)
     assert all("belong with" not in f.message for f in found["host.txt"])
+
+
+def test_versions_of_one_article_are_no_evidence():
+    # the same article twice (levels, updates): a sentence reworded in one version does not
+    # "belong with" the other, and the versions are recognised as siblings
+    reworded = CLEAN.replace("Divers report white coral where there were colourful reefs a year earlier.",
+                             "Divers now find pale coral on reefs that were bright a year ago.")
+    docs = {"a.txt": CLEAN, "b.txt": reworded, "volcano.txt": VOLCANO, "bees.txt": BEES}
+    sums = [offtopic.summarise(parse(p, t), {"engine": "lexical"}) for p, t in docs.items()]
+    st = _corpus.stats(sums)
+    assert _corpus.siblings(0, st) == {1} and _corpus.siblings(2, st) == set()
+    feats = _corpus.corpus_features(1, sums[1], st)
+    assert all(f["x_best"] == 0.0 or f["t_best"] < f["t_own"] for f in feats)

@@ -135,89 +135,149 @@ def summarise(document: Document, result: DocumentScores, vectors: dict[str, Any
 
 @dataclass
 class Stats:
-    """Corpus-wide look-ups shared by every document's scoring step."""
+    """Corpus-wide look-ups shared by every document's scoring step (sparse matrices, so that a
+    document's sentences are matched against every document in one product)."""
 
     paths: list[str]
-    df: dict[str, int]  # documents using a key
-    postings: dict[str, list[tuple[int, int]]]  # key -> [(document, count)]
-    norms: list[float]  # tf-idf norm of each document
-    copies: dict[str, list[int]]  # sentence hash -> documents where the text occurs
-    copy_counts: dict[str, dict[str, int]]  # sentence hash -> its key counts
+    kid: dict[str, int]  # term key -> column
+    idf: Any  # (keys,) smoothed idf
+    counts: Any  # (documents x keys) CSR term counts
+    weighted: Any  # (documents x keys) CSR counts x idf
+    weighted_t: Any  # (keys x documents) CSR counts x idf
+    used_t: Any  # (keys x documents) CSR 1 where a document uses a key
+    df: Any  # (keys,) documents using a key
+    norms: Any  # (documents,) tf-idf norm of each document
+    copies: dict[str, list[int]]  # sentence hash -> documents where the text occurs (2+)
     centroids: Any = None  # (documents x dim) array, or None
 
 
 def stats(summaries: Sequence[Summary]) -> Stats:
-    df: Counter = Counter()
-    postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    import numpy as np
+    from scipy import sparse
+
+    kid: dict[str, int] = {}
+    rows, cols, vals = [], [], []
     copies: dict[str, list[int]] = defaultdict(list)
-    copy_counts: dict[str, dict[str, int]] = {}
     for i, s in enumerate(summaries):
         for k, n in s.counts.items():
-            df[k] += 1
-            postings[k].append((i, n))
+            rows.append(i)
+            cols.append(kid.setdefault(k, len(kid)))
+            vals.append(n)
         for r in s.sentences:
             if not copies[r.hash] or copies[r.hash][-1] != i:
                 copies[r.hash].append(i)
-            copy_counts.setdefault(r.hash, r.counts)
     n_docs = len(summaries)
-    idf = {k: math.log((1 + n_docs) / (1 + v)) + 1 for k, v in df.items()}
-    norms = [math.sqrt(sum((n * idf[k]) ** 2 for k, n in s.counts.items())) or 1.0 for s in summaries]
+    counts = sparse.csr_matrix((np.array(vals, dtype=np.float64), (rows, cols)), shape=(n_docs, len(kid)))
+    counts.sort_indices()
+    used = (counts > 0).astype(np.float64)
+    df = np.asarray(used.sum(axis=0)).ravel()
+    idf = np.log((1 + n_docs) / (1 + df)) + 1
+    weighted = counts.multiply(idf[None, :]).tocsr()
+    norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
     centroids = None
     if summaries and all(s.centroid is not None for s in summaries):
-        import numpy as np
-
         centroids = np.array([s.centroid for s in summaries], dtype=np.float32)
-    return Stats([s.path for s in summaries], dict(df), dict(postings), norms,
-                 {h: d for h, d in copies.items() if len(d) > 1}, copy_counts, centroids)
+    return Stats([s.path for s in summaries], kid, idf, counts, weighted, weighted.T.tocsr(), used.T.tocsr(), df, norms,
+                 {h: d for h, d in copies.items() if len(d) > 1}, centroids)
 
 
-def corpus_features(index: int, summary: Summary, st: Stats, drop_holders: bool = False) -> list[dict[str, float]]:
-    """Corpus features for each sentence record of document ``index``.
+SIBLING = 0.6  # tf-idf cosine of two documents above which they are versions of one article
+
+
+def siblings(index: int, st: Stats) -> set[int]:
+    """Documents so close to document ``index`` (whole-document tf-idf cosine >= SIBLING) that they
+    are versions of the same article (levels, translations, updates): no evidence either way.
+    Measured on OneStopEnglish: versions of one article >= 0.74; an inserted sentence's source
+    and its host <= 0.15; related articles <= 0.42."""
+    import numpy as np
+
+    sims = (st.weighted[index] @ st.weighted_t).toarray().ravel() / (st.norms * st.norms[index])
+    sims[index] = 0.0
+    return {int(d) for d in np.nonzero(sims >= SIBLING)[0]}
+
+
+def corpus_features(index: int, summary: Summary, st: Stats, drop_holders: bool = False,
+                    records: Sequence[SentenceRecord] | None = None) -> list[dict[str, float]]:
+    """Corpus features for each sentence record of document ``index`` (or for ``records`` of it).
 
     ``drop_holders`` (evaluation only) ignores every other document holding a copy of the
     sentence, as if its source were not in the corpus.
     """
+    import numpy as np
+    from scipy import sparse
+
+    records = summary.sentences if records is None else records
+    if not records:
+        return []
     n_docs = len(st.paths)
     log_n = math.log(max(2, n_docs))
-    idf = {}
-    out: list[dict[str, float]] = []
-    for r in summary.sentences:
-        holders = set(st.copies.get(r.hash, (index,)))  # documents holding this very text
-        gone = holders - {index} if drop_holders else set()
-        for k in r.counts:
-            if k not in idf:
-                idf[k] = math.log((1 + n_docs) / (1 + st.df.get(k, 0))) + 1
-        # lexical: who else uses the sentence's novel terms (copies of the sentence taken out)
-        cover: dict[int, float] = defaultdict(float)
-        terms: Counter = Counter()
+    # sentence x key matrices: tf-idf weights, and novel-term weights / indicators
+    rows, cols, tf, nov_rows, nov_cols, nov_w = [], [], [], [], [], []
+    for j, r in enumerate(records):
+        for k, n in r.counts.items():
+            rows.append(j)
+            cols.append(st.kid[k])
+            tf.append(n * st.idf[st.kid[k]])
         for k in r.novel:
-            users = [d for d, n in st.postings.get(k, ()) if d != index and d not in gone
-                     and n - (r.counts[k] if d in holders else 0) > 0]
-            spec = math.log(n_docs / (1 + len(users))) / log_n if users else 0.0
-            for d in users:
-                cover[d] += r.weights.get(k, 0.5) * spec
-                terms[d] += 1
-        ranked = sorted(cover.items(), key=lambda kv: (-kv[1], kv[0]))
-        best = ranked[0][1] if ranked else 0.0
-        second = ranked[1][1] if len(ranked) > 1 else 0.0
+            nov_rows.append(j)
+            nov_cols.append(st.kid[k])
+            nov_w.append(r.weights.get(k, 0.5))
+    shape = (len(records), len(st.kid))
+    sv = sparse.csr_matrix((np.array(tf, dtype=np.float64), (rows, cols)), shape=shape)
+    dots = (sv @ st.weighted_t).toarray()  # sentence x document
+    sn = np.sqrt(np.asarray(sv.multiply(sv).sum(axis=1)).ravel())
+    sn[sn == 0] = 1.0
+    novel_used = sparse.csr_matrix((np.ones(len(nov_w)), (nov_rows, nov_cols)), shape=shape) @ st.used_t
+    novel_used = novel_used.toarray()  # sentence x document: novel terms each document uses
+    versions = siblings(index, st)
+    out: list[dict[str, float]] = []
+    for j, r in enumerate(records):
+        holders = set(st.copies.get(r.hash, (index,))) | {index}
+        gone = (holders - {index} if drop_holders else set()) | versions
+        # lexical: who else uses the sentence's novel terms (copies of the sentence taken out)
+        cover = np.zeros(n_docs)
+        terms = novel_used[j].copy()
+        for k in r.novel:
+            c = st.kid[k]
+            lo, hi = st.used_t.indptr[c], st.used_t.indptr[c + 1]
+            users = st.used_t.indices[lo:hi]
+            drop = [index]  # its own document uses it (in this sentence at least)
+            for d in (holders | gone) - {index}:
+                have = _count(st, d, c)
+                if have > 0 and (d in gone or have - r.counts[k] <= 0):
+                    drop.append(d)
+            for d in drop:
+                terms[d] -= 1
+            n_users = len(users) - len(drop)
+            if n_users <= 0:
+                continue
+            spec = math.log(n_docs / (1 + n_users)) / log_n
+            cover[users] += r.weights.get(k, 0.5) * spec
+            for d in drop:
+                cover[d] -= r.weights.get(k, 0.5) * spec
+        cover[index] = 0.0
+        terms[index] = 0.0
+        for d in gone:
+            cover[d] = 0.0
+        b = int(np.argmax(cover))
+        best = float(cover[b])
+        second = float(np.partition(cover, -2)[-2]) if n_docs > 1 else 0.0
         total = sum(r.weights.values()) or 1.0
         f = {"x_best": best, "x_margin": best - second, "x_share": best / total,
-             "x_terms": float(terms[ranked[0][0]]) if ranked else 0.0}
+             "x_terms": float(terms[b]) if best > 0 else 0.0}
         # tf-idf cosine against every document with this sentence's copies removed
-        sv = {k: n * idf[k] for k, n in r.counts.items()}
-        sn = math.sqrt(sum(v * v for v in sv.values())) or 1.0
-        dots: dict[int, float] = defaultdict(float)
-        for k, a in sv.items():
-            for d, n in st.postings.get(k, ()):
-                dots[d] += a * n * idf[k]
-        sims: dict[int, float] = {}
-        for d, dot in dots.items():
-            norm = st.norms[d]
-            if d in holders:
-                dot, norm = _without(dot, norm, r.counts, sv, idf, d, st, summary if d == index else None)
-            sims[d] = dot / (norm * sn) if norm > 0 else 0.0
-        own = sims.get(index, 0.0)
-        other = max((v for d, v in sims.items() if d != index and d not in gone), default=0.0)
+        row = dots[j].copy()
+        norms = st.norms.copy()
+        for d in holders:
+            row[d], norms[d] = _without(d, r, st, summary.counts if d == index else None)
+        sims = row / (norms * sn[j])
+        own = float(sims[index])
+        sims[index] = -np.inf
+        for d in gone:
+            sims[d] = -np.inf
+        other = float(sims.max()) if n_docs > 1 else 0.0
+        other = max(other, 0.0) if np.isfinite(other) else 0.0
         f.update({"t_own": own, "t_best": other, "t_margin": other - own})
         if st.centroids is not None and r.vector is not None:
             f.update(_semantic(index, r, holders, st, gone))
@@ -225,24 +285,27 @@ def corpus_features(index: int, summary: Summary, st: Stats, drop_holders: bool 
     return out
 
 
-def _without(dot: float, norm: float, counts: dict[str, int], sv: dict[str, float], idf: dict[str, float],
-             d: int, st: Stats, own: Summary | None) -> tuple[float, float]:
-    """Dot product and norm of document ``d`` with one copy of the sentence taken out."""
-    doc_counts = own.counts if own is not None else None
-    sq = norm * norm
-    for k, n in counts.items():
-        have = doc_counts.get(k, 0) if doc_counts is not None else _count(st, k, d)
-        left = max(0, have - n)
-        dot -= sv[k] * (have - left) * idf[k]
-        sq -= ((have * idf[k]) ** 2 - (left * idf[k]) ** 2)
+def _count(st: Stats, d: int, c: int) -> float:
+    """Document ``d``'s count of key column ``c`` (a CSR row look-up)."""
+    lo, hi = st.counts.indptr[d], st.counts.indptr[d + 1]
+    row = st.counts.indices[lo:hi]
+    at = int(row.searchsorted(c))
+    return float(st.counts.data[lo + at]) if at < hi - lo and row[at] == c else 0.0
+
+
+def _without(d: int, r: SentenceRecord, st: Stats, own: dict[str, int] | None = None) -> tuple[float, float]:
+    """Dot product with the sentence, and norm, of document ``d`` with one copy of it taken out
+    (``own``: the document's counts when it is the sentence's own, to skip the matrix look-ups)."""
+    dot = 0.0
+    sq = float(st.norms[d]) ** 2
+    for k, n in r.counts.items():
+        c = st.kid[k]
+        idf = float(st.idf[c])
+        have = float(own.get(k, 0)) if own is not None else _count(st, d, c)
+        left = max(0.0, have - n)
+        dot += n * idf * left * idf
+        sq -= (have * idf) ** 2 - (left * idf) ** 2
     return dot, math.sqrt(max(sq, 1e-12))
-
-
-def _count(st: Stats, key: str, d: int) -> int:
-    for doc, n in st.postings.get(key, ()):
-        if doc == d:
-            return n
-    return 0
 
 
 def _semantic(index: int, r: SentenceRecord, holders: set[int], st: Stats, gone: set[int]) -> dict[str, float]:
@@ -270,17 +333,20 @@ def combine(features: dict[str, float], model: str) -> float:
     return sigmoid(z)
 
 
-def best_other(index: int, r: SentenceRecord, st: Stats) -> tuple[str | None, list[str]]:
+def best_other(index: int, r: SentenceRecord, st: Stats, versions: set[int] = frozenset()) -> tuple[str | None, list[str]]:
     """The other document that best explains the sentence's novel terms (weighted by how few
-    documents use them, as ``x_best``), and those terms, most specific first."""
-    holders = set(st.copies.get(r.hash, (index,)))
+    documents use them, as ``x_best``), and those terms, most specific first. ``versions``
+    (:func:`siblings`) are left out, as in the features."""
+    holders = set(st.copies.get(r.hash, (index,))) | {index}
     n_docs = len(st.paths)
     log_n = math.log(max(2, n_docs))
     cover: dict[int, float] = defaultdict(float)
     words: dict[int, list[tuple[float, str]]] = defaultdict(list)
     for k, word in r.novel.items():
-        users = [d for d, n in st.postings.get(k, ()) if d != index
-                 and n - (r.counts[k] if d in holders else 0) > 0]
+        c = st.kid[k]
+        users = [int(d) for d in st.used_t.indices[st.used_t.indptr[c]:st.used_t.indptr[c + 1]]
+                 if d != index and d not in versions
+                 and not (d in holders and _count(st, int(d), c) - r.counts[k] <= 0)]
         spec = math.log(n_docs / (1 + len(users))) / log_n if users else 0.0
         for d in users:
             cover[d] += r.weights.get(k, 0.5) * spec

@@ -154,11 +154,11 @@ def judge(summary: _corpus.Summary, arg: tuple[int, _corpus.Stats | None, dict])
     if st is not None:
         model = "embedding" if st.centroids is not None else "lexical"
         model = model if _corpus.MODELS[model]["weights"] else None
-    extra = _corpus.corpus_features(index, summary, st) if model else [{}] * len(summary.sentences)
+    judged = [r for r in summary.sentences if len(r.weights) >= options.get("min_terms", 3) and r.novel]
+    extra = _corpus.corpus_features(index, summary, st, records=judged) if model else [{}] * len(judged)
+    versions = _corpus.siblings(index, st) if model else set()
     out = []
-    for r, cf in zip(summary.sentences, extra):
-        if len(r.weights) < options.get("min_terms", 3) or not r.novel:
-            continue
+    for r, cf in zip(judged, extra):
         score = r.score
         if model:
             score = max(_corpus.combine({**r.features, **cf}, model), r.features.get("bridge", 0.0))
@@ -167,7 +167,7 @@ def judge(summary: _corpus.Summary, arg: tuple[int, _corpus.Stats | None, dict])
             continue
         why = r.why
         if model and cf.get("x_best", 0.0) >= NAME_OTHER and cf.get("x_terms", 0.0) >= 2:
-            other, words = _corpus.best_other(index, r, st)  # another document uses its terms: name it
+            other, words = _corpus.best_other(index, r, st, versions)  # another document uses its terms
             if other is not None:
                 shown = ", ".join(f"'{w}'" for w in words[:4])
                 one = len(words) == 1
