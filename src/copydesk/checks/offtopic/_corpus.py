@@ -213,56 +213,49 @@ def corpus_features(index: int, summary: Summary, st: Stats, drop_holders: bool 
     n_docs = len(st.paths)
     log_n = math.log(max(2, n_docs))
     # sentence x key matrices: tf-idf weights, and novel-term weights / indicators
-    rows, cols, tf, nov_rows, nov_cols, nov_w = [], [], [], [], [], []
+    rows, cols, tf = [], [], []
     for j, r in enumerate(records):
         for k, n in r.counts.items():
             rows.append(j)
             cols.append(st.kid[k])
             tf.append(n * st.idf[st.kid[k]])
-        for k in r.novel:
-            nov_rows.append(j)
-            nov_cols.append(st.kid[k])
-            nov_w.append(r.weights.get(k, 0.5))
     shape = (len(records), len(st.kid))
     sv = sparse.csr_matrix((np.array(tf, dtype=np.float64), (rows, cols)), shape=shape)
     dots = (sv @ st.weighted_t).toarray()  # sentence x document
     sn = np.sqrt(np.asarray(sv.multiply(sv).sum(axis=1)).ravel())
     sn[sn == 0] = 1.0
-    novel_used = sparse.csr_matrix((np.ones(len(nov_w)), (nov_rows, nov_cols)), shape=shape) @ st.used_t
-    novel_used = novel_used.toarray()  # sentence x document: novel terms each document uses
     versions = siblings(index, st)
+    base = np.zeros(n_docs, dtype=bool)  # documents that are never evidence: itself, its versions
+    base[index] = True
+    base[list(versions)] = True
     out: list[dict[str, float]] = []
     for j, r in enumerate(records):
         holders = set(st.copies.get(r.hash, (index,))) | {index}
         gone = (holders - {index} if drop_holders else set()) | versions
+        excluded = base
+        if drop_holders and len(holders) > 1:
+            excluded = base.copy()
+            excluded[list(holders)] = True
+        others = holders - {index} - gone  # hold a copy: evidence only beyond the copy
         # lexical: who else uses the sentence's novel terms (copies of the sentence taken out)
         cover = np.zeros(n_docs)
-        terms = novel_used[j].copy()
+        terms = np.zeros(n_docs)
         for k in r.novel:
             c = st.kid[k]
-            lo, hi = st.used_t.indptr[c], st.used_t.indptr[c + 1]
-            users = st.used_t.indices[lo:hi]
-            drop = [index]  # its own document uses it (in this sentence at least)
-            for d in (holders | gone) - {index}:
-                have = _count(st, d, c)
-                if have > 0 and (d in gone or have - r.counts[k] <= 0):
-                    drop.append(d)
-            for d in drop:
-                terms[d] -= 1
-            n_users = len(users) - len(drop)
-            if n_users <= 0:
+            users = st.used_t.indices[st.used_t.indptr[c]:st.used_t.indptr[c + 1]]
+            users = users[~excluded[users]]
+            if others:
+                users = np.array([d for d in users if d not in others or _count(st, int(d), c) - r.counts[k] > 0],
+                                 dtype=np.int64)
+            if len(users) == 0:
                 continue
-            spec = math.log(n_docs / (1 + n_users)) / log_n
+            spec = math.log(n_docs / (1 + len(users))) / log_n
             cover[users] += r.weights.get(k, 0.5) * spec
-            for d in drop:
-                cover[d] -= r.weights.get(k, 0.5) * spec
-        cover[index] = 0.0
-        terms[index] = 0.0
-        for d in gone:
-            cover[d] = 0.0
+            terms[users] += 1
         b = int(np.argmax(cover))
         best = float(cover[b])
-        second = float(np.partition(cover, -2)[-2]) if n_docs > 1 else 0.0
+        cover[b] = -1.0
+        second = max(0.0, float(cover.max())) if n_docs > 1 else 0.0
         total = sum(r.weights.values()) or 1.0
         f = {"x_best": best, "x_margin": best - second, "x_share": best / total,
              "x_terms": float(terms[b]) if best > 0 else 0.0}
