@@ -158,6 +158,19 @@ def measure(cmd: list[str], env: dict | None = None, cwd: Path | None = None) ->
     return elapsed, peak / 1024, proc.returncode
 
 
+SPIN = "import time,sys\nt=time.time()\nwhile time.time()-t<float(sys.argv[1]): pass\nprint(time.process_time())"
+
+
+def parallel_capacity(seconds: float = 2.0) -> float:
+    """Cores this machine really gives two busy processes right now (2.0 on two idle cores): the
+    CPU seconds of two spinning processes over the wall time. On a shared or throttled machine
+    it is lower, and every parallel speed-up below is bounded by it."""
+    n = min(2, os.cpu_count() or 1)
+    procs = [subprocess.Popen([sys.executable, "-c", SPIN, str(seconds)], stdout=subprocess.PIPE) for _ in range(n)]
+    cpu = sum(float(p.communicate()[0] or 0) for p in procs)
+    return cpu / seconds
+
+
 def ensure_proselint(venv: Path) -> Path | None:
     exe = venv / "bin" / "proselint"
     if exe.exists():
@@ -195,7 +208,8 @@ def main() -> int:
         article = pick_article(corpus)
         art_words = len(WORD.findall(article.read_text(encoding="utf-8")))
         print(f"corpus: {n_files} files, {n_words} words; article: {art_words} words; "
-              f"cores: {os.cpu_count()}; jobs: {args.jobs or 'all'}\n")
+              f"cores: {os.cpu_count()}; jobs: {args.jobs or 'all'}")
+        print(f"parallel capacity now: {parallel_capacity():.2f} cores (CPU that two busy processes get)\n")
         env = dict(os.environ, NO_COLOR="1")
         jobs = ["--jobs", str(args.jobs)] if args.jobs else []
         rows: list[dict] = []
@@ -230,6 +244,7 @@ def main() -> int:
             results["scale"] = run(f"copydesk {args.scale_profile}: {big_words // 1000}k words, cold",
                                    base + ["--profile", args.scale_profile, "--no-cache", str(big)], big_words)
 
+        print(f"\nparallel capacity at the end: {parallel_capacity():.2f} cores")
         print("\ntargets (issue 8):")
 
         def ratio(a: str, b: str) -> float | None:

@@ -3,7 +3,8 @@
 An entry is keyed by the SHA-256 of (copydesk version, ``Config.fingerprint()``, the selection,
 the file's path and its text), so any change to the text, the rules, the settings or copydesk
 itself is a miss. It holds what :func:`copydesk.engine.lint_text` returned: stats, findings and
-the parsed document (so a warm run re-runs only corpus-level checks, without re-parsing).
+the parsed document and the corpus checks' summaries of it (so a warm run re-runs only the
+corpus-level merges, without re-parsing or re-summarising).
 
 Entries are zlib-compressed JSON (never pickle: a cache folder committed to a repository must not
 be able to run code), written to a temporary file and moved into place with ``os.replace``, so
@@ -69,6 +70,92 @@ def _document_from_json(path: str, text: str, d: dict[str, Any] | None) -> Docum
     return Document(path, text, d["format"], d["prose"],
                     [Block(*b) for b in d["blocks"]], [Sentence(*s) for s in d["sentences"]],
                     d["front_matter"])
+
+
+class _Unsupported(TypeError):
+    """A value the summary codec does not store exactly (the summary is then not cached)."""
+
+
+def _encode(value: Any) -> Any:
+    """A corpus check's summary as JSON: plain values, lists, tuples, str-keyed dicts, 1-D numpy
+    arrays and dataclasses of copydesk modules; anything else raises :class:`_Unsupported`."""
+    import dataclasses
+
+    t = type(value)
+    if value is None or t in (bool, int, str):
+        return value
+    if t is float:
+        if value != value or value in (float("inf"), float("-inf")):
+            raise _Unsupported("non-finite float")
+        return value
+    if t is list:
+        return [_encode(v) for v in value]
+    if t is tuple:
+        return {"t": [_encode(v) for v in value]}
+    if t is dict:
+        if not all(type(k) is str for k in value):
+            raise _Unsupported("dict with non-string keys")
+        return {"d": {k: _encode(v) for k, v in value.items()}}
+    if dataclasses.is_dataclass(value) and t.__module__.startswith("copydesk."):
+        fields = dataclasses.fields(value)
+        if not all(f.init for f in fields):
+            raise _Unsupported(f"{t.__qualname__} has fields outside __init__")
+        return {"c": f"{t.__module__}:{t.__qualname__}", "f": {f.name: _encode(getattr(value, f.name)) for f in fields}}
+    if t.__module__ == "numpy" and t.__name__ == "ndarray" and value.ndim == 1 and value.dtype.kind in "uif":
+        return {"n": value.dtype.str, "b": value.tobytes().hex()}
+    raise _Unsupported(t.__qualname__)
+
+
+_PLAIN = (str, int, float, bool, type(None))
+
+
+def _decode(value: Any) -> Any:
+    t = type(value)
+    if t is list:  # plain items are returned as they are: no call per value (summaries are large)
+        return [v if type(v) in _PLAIN else _decode(v) for v in value]
+    if t is not dict:
+        return value
+    if "t" in value:
+        return tuple(v if type(v) in _PLAIN else _decode(v) for v in value["t"])
+    if "d" in value:
+        return {k: v if type(v) in _PLAIN else _decode(v) for k, v in value["d"].items()}
+    if "n" in value:
+        import numpy as np
+
+        return np.frombuffer(bytes.fromhex(value["b"]), dtype=np.dtype(value["n"])).copy()
+    return _dataclass(value["c"])(**{k: v if type(v) in _PLAIN else _decode(v) for k, v in value["f"].items()})
+
+
+_CLASSES: dict[str, Any] = {}
+
+
+def _dataclass(name: str) -> Any:
+    """The copydesk dataclass named ``module:qualname`` (nothing else is ever built from a cache)."""
+    cls = _CLASSES.get(name)
+    if cls is None:
+        import dataclasses
+        import importlib
+
+        module, _, qualname = name.partition(":")
+        if not module.startswith("copydesk."):
+            raise ValueError("summary class outside copydesk")
+        cls = importlib.import_module(module)
+        for part in qualname.split("."):
+            cls = getattr(cls, part)
+        if not (isinstance(cls, type) and dataclasses.is_dataclass(cls)):
+            raise ValueError("summary class is not a dataclass")
+        _CLASSES[name] = cls
+    return cls
+
+
+def _summaries_to_json(summaries: dict[str, Any]) -> dict[str, Any]:
+    out = {}
+    for check_id, summary in summaries.items():
+        try:
+            out[check_id] = _encode(summary)
+        except (_Unsupported, AttributeError, ValueError):
+            continue  # recomputed from the document on a warm run
+    return out
 
 
 # Their versions change results, so they are part of every key.
@@ -144,7 +231,8 @@ class Cache:
             result = FileResult(path, data["format"], stats=data["stats"],
                                 findings=[_finding_from_json(f) for f in data["findings"]])
             result.document = _document_from_json(path, text, data["document"])
-        except (OSError, ValueError, KeyError, TypeError, IndexError, zlib.error):
+            result.summaries = {k: _decode(v) for k, v in data.get("summaries", {}).items()}
+        except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError, ImportError, zlib.error):
             self.misses += 1
             return None
         self.hits += 1
@@ -161,6 +249,7 @@ class Cache:
             "stats": result.stats,
             "findings": [_finding_to_json(f) for f in result.findings],
             "document": _document_to_json(result.document),
+            "summaries": _summaries_to_json(getattr(result, "summaries", {}) or {}),
         }
         try:
             blob = zlib.compress(json.dumps(entry, ensure_ascii=False, allow_nan=False).encode("utf-8",

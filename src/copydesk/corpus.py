@@ -102,9 +102,12 @@ def located(members: Sequence[Member]) -> tuple[Location, ...]:
                  for m in members)
 
 
-def corpus_problems(spec: Any, documents: list[Any], options: dict[str, Any]) -> Iterator[Problem]:
-    """A corpus check's problems over in-memory documents (the local engine)."""
+def corpus_problems(spec: Any, documents: list[Any], options: dict[str, Any],
+                    known: Sequence[Any] | None = None) -> Iterator[Problem]:
+    """A corpus check's problems over in-memory documents (the local engine); ``known[i]``, when
+    not None, is document ``i``'s summary made earlier (per-document stage or cache)."""
     if spec.summarise is None:
         return iter(spec.func(documents, options))
-    corpus = LocalCorpus([spec.summarise(d, options) for d in documents])
+    known = known or [None] * len(documents)
+    corpus = LocalCorpus([k if k is not None else spec.summarise(d, options) for d, k in zip(documents, known)])
     return iter(spec.func(corpus, options))

@@ -29,6 +29,8 @@ class FileResult:
     findings: list[Finding] = field(default_factory=list)
     errors: list[dict[str, Any]] = field(default_factory=list)
     document: Document | None = None
+    # corpus check id -> this document's summary, made in the per-document stage (workers, cache)
+    summaries: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -163,6 +165,21 @@ def lint_file(file: InputFile, config: Config, selection: Selection | None = Non
     return lint_text(file.path, text, config, selection, verbose)
 
 
+def corpus_summaries(doc: Document, config: Config, selection: Selection) -> dict[str, Any]:
+    """This document's summary for each summarising corpus check that covers it (per-document
+    stage: runs in the workers and is cached). A failing ``summarise`` is left to the corpus stage,
+    which reports it."""
+    out: dict[str, Any] = {}
+    for spec, cc in enabled_checks(config, "", "corpus", selection):
+        if spec.summarise is None or not config.for_path(doc.path).get(spec.id, cc).enabled:
+            continue
+        try:
+            out[spec.id] = spec.summarise(doc, check_options(spec, cc, config))
+        except Exception:  # noqa: BLE001
+            continue
+    return out
+
+
 def run_corpus_checks(results: list[FileResult], config: Config, selection: Selection, verbose: bool = False) -> None:
     docs = [r.document for r in results if r.document is not None]
     by_path = {d.path: d for d in docs}
@@ -172,8 +189,9 @@ def run_corpus_checks(results: list[FileResult], config: Config, selection: Sele
     for spec, cc in corpus_checks:
         opts = check_options(spec, cc, config)
         eligible = [d for d in docs if config.for_path(d.path).get(spec.id, cc).enabled]
+        known = [res_by_path[d.path].summaries.get(spec.id) for d in eligible]
         try:
-            problems = list(corpus_problems(spec, eligible, opts))
+            problems = list(corpus_problems(spec, eligible, opts, known))
         except Exception as exc:  # noqa: BLE001
             trace = traceback.format_exc() if verbose else None
             for r in results:

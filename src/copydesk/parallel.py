@@ -17,7 +17,7 @@ import threading
 import traceback
 from typing import Any, Callable
 
-from copydesk.engine import FileResult, Selection, _error, _input_finding, lint_text
+from copydesk.engine import FileResult, Selection, _error, _input_finding, corpus_summaries, lint_text
 from copydesk.inputs import InputError, InputFile, read
 
 # Below this many documents to lint, a pool costs more than it saves.
@@ -50,6 +50,8 @@ def lint_one(path: str, text: str, config: Any, selection: Selection, verbose: b
 def _work(item: tuple[str, str, str | None]) -> FileResult:
     path, text, key = item
     result = lint_one(path, text, _STATE["config"], _STATE["selection"], _STATE["verbose"])
+    if result.document is not None:  # corpus checks' summaries too: in parallel, and cached
+        result.summaries = corpus_summaries(result.document, _STATE["config"], _STATE["selection"])
     cache = _STATE.get("cache")
     if cache is not None and key is not None:
         cache.put(key, result)

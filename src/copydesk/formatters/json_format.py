@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from json.encoder import encode_basestring
 from typing import Any, Iterator
 
 from copydesk.formatters import Formatter
@@ -12,10 +13,76 @@ _INDENT = 2
 
 def _dumps(value: Any, level: int) -> str:
     """``json.dumps(value, indent=2)`` as it appears nested ``level`` deep in a larger document."""
-    text = json.dumps(value, ensure_ascii=False, indent=_INDENT)
-    if level and "\n" in text:  # JSON strings escape newlines: every raw newline is layout
-        text = text.replace("\n", "\n" + " " * (_INDENT * level))
-    return text
+    out: list[str] = []
+    try:
+        _encode(value, level, out)
+    except _Unusual:
+        text = json.dumps(value, ensure_ascii=False, indent=_INDENT)
+        if level and "\n" in text:  # JSON strings escape newlines: every raw newline is layout
+            text = text.replace("\n", "\n" + " " * (_INDENT * level))
+        return text
+    return "".join(out)
+
+
+class _Unusual(Exception):
+    """A value outside the plain JSON types: left to :func:`json.dumps`."""
+
+
+_string = encode_basestring  # the C encoder of ``ensure_ascii=False`` strings
+_INF = float("inf")
+
+
+def _encode(value: Any, level: int, out: list[str]) -> None:
+    """What ``json.dumps(value, ensure_ascii=False, indent=2)`` writes, byte for byte, appended to
+    ``out``. The standard library's indenting encoder is pure Python and passes every token up
+    through one generator per nesting level; this writes each piece once (about 3x faster on
+    reports)."""
+    t = type(value)
+    if t is str:
+        out.append(_string(value))
+    elif t is dict:
+        if not value:
+            out.append("{}")
+            return
+        inner = "\n" + " " * (_INDENT * (level + 1))
+        sep = "{" + inner
+        for key, item in value.items():
+            if type(key) is not str:
+                raise _Unusual
+            out.append(sep)
+            out.append(_string(key))
+            out.append(": ")
+            _encode(item, level + 1, out)
+            sep = "," + inner
+        out.append("\n" + " " * (_INDENT * level) + "}")
+    elif t is list or t is tuple:
+        if not value:
+            out.append("[]")
+            return
+        inner = "\n" + " " * (_INDENT * (level + 1))
+        sep = "[" + inner
+        for item in value:
+            out.append(sep)
+            _encode(item, level + 1, out)
+            sep = "," + inner
+        out.append("\n" + " " * (_INDENT * level) + "]")
+    elif value is None:
+        out.append("null")
+    elif value is True:
+        out.append("true")
+    elif value is False:
+        out.append("false")
+    elif t is int:
+        out.append(int.__repr__(value))
+    elif t is float:
+        if value != value:
+            out.append("NaN")
+        elif value in (_INF, -_INF):
+            out.append("Infinity" if value > 0 else "-Infinity")
+        else:
+            out.append(float.__repr__(value))
+    else:
+        raise _Unusual
 
 
 def iter_json(report: dict[str, Any]) -> Iterator[str]:

@@ -19,7 +19,7 @@ import numpy as np
 from copydesk.document import Document
 from copydesk.checks.boilerplate._layout import prose_weight
 from copydesk.checks.boilerplate._text import (
-    AllowList, UnionFind, band_keys, estimate, normalise, shingles, signature, stable_hash, words,
+    AllowList, UnionFind, band_keys, estimate, normalise, shingles, signatures, stable_hash, words,
 )
 
 MAX_BUCKET = 200  # a band bucket larger than this is template text, compared by its exact key instead
@@ -78,11 +78,9 @@ def summarise(doc: Document, *, group_by: str = "folder", min_words: int = 6, sh
                                      if "block" in details else {})))
     starts = [b.start for b in blocks]
     sents = []
-    for s in doc.sentences:
-        toks = words(doc.prose[s.start:s.end])
-        if len(toks) < min_words:
-            continue
-        sig = signature(shingles(toks, shingle), num_perm)
+    long = [(s, toks) for s in doc.sentences for toks in [words(doc.prose[s.start:s.end])] if len(toks) >= min_words]
+    sigs = signatures([shingles(toks, shingle) for _, toks in long], num_perm)  # one numpy pass
+    for (s, toks), sig in zip(long, sigs):
         extra: dict = {}
         if "sentence" in details:
             j = bisect.bisect_right(starts, s.start) - 1

@@ -48,39 +48,89 @@ def jaccard(a: set[str], b: set[str]) -> float:
 
 @lru_cache(maxsize=16)
 def lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
-    """(bands, rows) minimising false positives + negatives at ``threshold`` (datasketch's choice)."""
-    try:
-        from datasketch.lsh import _optimal_param
+    """(bands, rows) minimising false positives + negatives at ``threshold`` (datasketch's choice).
 
-        return tuple(_optimal_param(threshold, num_perm, 0.5, 0.5))  # type: ignore[return-value]
-    except ImportError:  # pragma: no cover - older/newer datasketch layouts
-        best, params = 1e9, (num_perm, 1)
-        for b in range(1, num_perm + 1):
-            r = num_perm // b
-            err = abs((1 / b) ** (1 / r) - threshold)
+    datasketch's ``MinHashLSH`` integrates the two error curves with scipy; they are polynomials
+    of degree at most ``num_perm`` in the similarity, so Gauss-Legendre quadrature with enough
+    nodes integrates them exactly, in numpy (importing scipy costs ~1 s of start-up). Tested equal
+    to datasketch's ``_optimal_param``.
+    """
+    nodes, weights = np.polynomial.legendre.leggauss(num_perm // 2 + 2)
+    lo = (nodes + 1) * (threshold / 2)                       # [0, threshold]
+    hi = threshold + (nodes + 1) * ((1 - threshold) / 2)     # [threshold, 1]
+    best, params = float("inf"), (0, 0)
+    for b in range(1, num_perm + 1):
+        for r in range(1, num_perm // b + 1):
+            fp = float(np.dot(weights, 1 - (1 - lo ** r) ** b)) * threshold / 2
+            fn = float(np.dot(weights, (1 - hi ** r) ** b)) * (1 - threshold) / 2
+            err = 0.5 * fp + 0.5 * fn
             if err < best:
                 best, params = err, (b, r)
-        return params
+    return params
+
+
+_SEED = 1
+_MAX32 = np.uint32(0xFFFFFFFF)
 
 
 @lru_cache(maxsize=8)
-def _template(num_perm: int) -> tuple[object, dict]:
-    """Permutations made once per ``num_perm`` (creating them dominates the cost of a MinHash)."""
-    from datasketch import MinHash
+def _permutations(num_perm: int) -> tuple[np.ndarray, np.ndarray]:
+    """datasketch's "affine32" permutations for seed 1: ``h -> a * h + b mod 2**32``, ``a`` odd."""
+    gen = np.random.RandomState(_SEED)
+    a = gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    return a, b
 
-    m = MinHash(num_perm=num_perm, seed=1)
-    extra = {"scheme": m.scheme} if hasattr(m, "scheme") else {}  # datasketch >= 2.0
-    return m.permutations, extra
+
+def _fmix32(hv: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 32-bit finalizer (datasketch pre-mixes every input hash with it)."""
+    hv = hv ^ (hv >> np.uint32(16))
+    hv = hv * np.uint32(0x85EBCA6B)
+    hv = hv ^ (hv >> np.uint32(13))
+    hv = hv * np.uint32(0xC2B2AE35)
+    return hv ^ (hv >> np.uint32(16))
+
+
+def _sha1_32(data: bytes) -> int:
+    return int.from_bytes(hashlib.sha1(data).digest()[:4], "little")
+
+
+def signatures(shingle_sets: Sequence[Iterable[str]], num_perm: int) -> list[np.ndarray]:
+    """MinHash signatures (uint32 arrays) of many shingle sets at once.
+
+    The same values as datasketch's ``MinHash(num_perm, seed=1)`` (scheme "affine32", SHA-1 input
+    hashes) updated with each set: stable across processes and versions. Computed in numpy a few
+    thousand shingles at a time (one datasketch object per sentence dominated the boilerplate checks).
+    """
+    out: list[np.ndarray] = []
+    hashes: list[int] = []
+    bounds = [0]
+    for shingle_set in shingle_sets:
+        hashes.extend(_sha1_32(s.encode("utf-8")) for s in shingle_set)
+        bounds.append(len(hashes))
+        if len(hashes) >= _BATCH:
+            out.extend(_minima(hashes, bounds, num_perm))
+            hashes, bounds = [], [0]
+    out.extend(_minima(hashes, bounds, num_perm))
+    return out
+
+
+_BATCH = 4096  # shingles per numpy pass: bounded memory (4096 x num_perm x 4 bytes)
+
+
+def _minima(hashes: list[int], bounds: list[int], num_perm: int) -> list[np.ndarray]:
+    a, b = _permutations(num_perm)
+    if not hashes:
+        return [np.full(num_perm, _MAX32, dtype=np.uint32) for _ in bounds[1:]]
+    hv = _fmix32(np.array(hashes, dtype=np.uint32)).reshape(-1, 1)
+    phv = hv * a + b  # uint32 arithmetic wraps: mod 2**32, as datasketch's
+    return [phv[lo:hi].min(axis=0) if hi > lo else np.full(num_perm, _MAX32, dtype=np.uint32)
+            for lo, hi in zip(bounds, bounds[1:])]
 
 
 def signature(shingle_set: Iterable[str], num_perm: int) -> np.ndarray:
-    """MinHash signature (uint32 array; datasketch with a fixed seed, so stable across processes)."""
-    from datasketch import MinHash
-
-    perms, extra = _template(num_perm)
-    m = MinHash(num_perm=num_perm, seed=1, permutations=perms, **extra)
-    m.update_batch([s.encode("utf-8") for s in shingle_set])
-    return m.hashvalues.astype(np.uint32)
+    """MinHash signature of one shingle set (see :func:`signatures`)."""
+    return signatures([shingle_set], num_perm)[0]
 
 
 def band_keys(sig: np.ndarray, threshold: float) -> tuple[int, ...]:

@@ -7,7 +7,10 @@ rule configuration: construction builds Harper's dictionary and costs about a se
 
 from __future__ import annotations
 
+import os
+import sys
 import threading
+from contextlib import contextmanager
 from functools import lru_cache
 from dataclasses import dataclass
 from typing import Iterable
@@ -87,6 +90,35 @@ def linter(dialect: str = "us", disabled: Iterable[str] = (), spell_only: bool =
     return cache[key]
 
 
+_FD_LOCK = threading.Lock()
+_FD_STATE: dict[str, int] = {"depth": 0, "saved": -1}  # threads may lint at once: one redirection
+
+
+@contextmanager
+def _stdout_to_stderr():
+    """harper-core prints debugging lines ("gerund_form: -postsing- -- verb: -posts-") on the
+    process's stdout, which would corrupt a JSON report written there: while Harper lints, file
+    descriptor 1 points at stderr."""
+    with _FD_LOCK:
+        if _FD_STATE["depth"] == 0:
+            try:
+                sys.stdout.flush()
+                _FD_STATE["saved"] = os.dup(1)
+                os.dup2(2, 1)
+            except (OSError, ValueError, AttributeError):
+                _FD_STATE["saved"] = -1
+        _FD_STATE["depth"] += 1
+    try:
+        yield
+    finally:
+        with _FD_LOCK:
+            _FD_STATE["depth"] -= 1
+            if _FD_STATE["depth"] == 0 and _FD_STATE["saved"] >= 0:
+                os.dup2(_FD_STATE["saved"], 1)
+                os.close(_FD_STATE["saved"])
+                _FD_STATE["saved"] = -1
+
+
 def _suggestions(lint: harper.Lint) -> tuple[str, ...]:
     out = []
     for s in lint.suggestions[:5]:
@@ -104,7 +136,9 @@ def lint_prose(prose: str, dialect: str = "us", disabled: Iterable[str] = (),
     """Harper's lints on ``prose`` (plain text), sorted by position."""
     lin = linter(dialect, disabled, words=words)
     out = []
-    for rule, lints in lin.organized_lints(prose, language=harper.Language.PLAINTEXT).items():
+    with _stdout_to_stderr():
+        organized = lin.organized_lints(prose, language=harper.Language.PLAINTEXT)
+    for rule, lints in organized.items():
         for lt in lints:
             out.append(EngineLint(rule, lt.lint_kind, lt.span.start, lt.span.end, lt.problem_text,
                                   lt.message, _suggestions(lt)))
@@ -130,7 +164,9 @@ def known_words(words: Iterable[str]) -> dict[str, tuple[bool, bool]]:
         flagged: dict[str, set[str]] = {}
         for d in ("us", "uk"):
             bad = set()
-            for lt in linter(d, spell_only=True).lint(text, language=harper.Language.PLAINTEXT, dedup=False):
+            with _stdout_to_stderr():
+                lints = linter(d, spell_only=True).lint(text, language=harper.Language.PLAINTEXT, dedup=False)
+            for lt in lints:
                 if lt.lint_kind in ("Spelling", "Typo") and lt.span.start in index \
                         and lt.problem_text == index[lt.span.start]:
                     bad.add(index[lt.span.start])
@@ -147,7 +183,9 @@ _BATCH_CACHE: dict[str, tuple[bool, bool]] = {}
 def respell(word: str, dialect: str) -> tuple[str, ...]:
     """Harper's spelling of ``word`` in ``dialect`` ("defense", "uk" -> ("defence",)), if any."""
     want = (False, True) if dialect != "us" else (True, False)
-    for lt in linter(dialect, spell_only=True).lint(word, language=harper.Language.PLAINTEXT):
+    with _stdout_to_stderr():
+        lints = linter(dialect, spell_only=True).lint(word, language=harper.Language.PLAINTEXT)
+    for lt in lints:
         if lt.lint_kind in ("Spelling", "Typo") and lt.problem_text == word:
             cands = [s for s in _suggestions(lt) if s]
             known = known_words(s.lower() for s in cands)

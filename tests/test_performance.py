@@ -1,0 +1,146 @@
+"""Speed-ups that must not change results: numpy MinHash, LSH parameters, cached corpus summaries."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+
+from copydesk.cache import _decode, _encode, _summaries_to_json
+from copydesk.checks.boilerplate import _text
+from copydesk.checks.boilerplate._summary import summarise
+from copydesk.engine import FileResult, Selection, corpus_summaries
+from copydesk.parsing import parse
+
+
+def _random_sets(n: int, seed: int = 3) -> list[set[str]]:
+    rnd = random.Random(seed)
+    vocab = ["a", "bé", "the", "dog", "naïve", "x" * 9, "über", "1999", "co-op"]
+    return [{" ".join(rnd.choice(vocab) for _ in range(3)) for _ in range(rnd.randint(0, 25))} for _ in range(n)]
+
+
+@pytest.mark.parametrize("num_perm", [16, 64, 128])
+def test_signatures_equal_datasketch(num_perm: int) -> None:
+    datasketch = pytest.importorskip("datasketch")
+    sets = _random_sets(120)
+    for shingles, sig in zip(sets, _text.signatures(sets, num_perm)):
+        ref = datasketch.MinHash(num_perm=num_perm, seed=1)
+        ref.update_batch([s.encode("utf-8") for s in shingles])
+        assert sig.dtype == np.uint32
+        assert np.array_equal(ref.hashvalues.astype(np.uint32), sig)
+
+
+def test_signatures_batches_do_not_change_values(monkeypatch: pytest.MonkeyPatch) -> None:
+    sets = _random_sets(60, seed=5)
+    whole = _text.signatures(sets, 64)
+    monkeypatch.setattr(_text, "_BATCH", 5)
+    for a, b in zip(whole, _text.signatures(sets, 64)):
+        assert np.array_equal(a, b)
+    assert np.array_equal(_text.signature(sets[0], 64), whole[0])
+
+
+def test_lsh_params_equal_datasketch() -> None:
+    lsh = pytest.importorskip("datasketch.lsh")
+    for num_perm in (16, 64, 128):
+        for threshold in (0.1, 0.3, 0.5, 0.66, 0.8, 0.9):
+            assert _text.lsh_params(threshold, num_perm) == tuple(lsh._optimal_param(threshold, num_perm, 0.5, 0.5))
+
+
+TEXT = """# Title
+
+Share this page. The committee met on Tuesday to discuss the new budget for the library.
+The committee met on Tuesday to discuss the new budget for the library!
+
+Craig Childress, Psy.D.
+"""
+
+
+def test_summary_codec_round_trip() -> None:
+    doc = parse("site/a.md", TEXT)
+    s = summarise(doc, details=("block", "sentence"))
+    back = _decode(_encode(s))
+    assert type(back) is type(s) and back.path == s.path and back.group == s.group
+    for mine, theirs in zip(s.blocks + s.sentences, back.blocks + back.sentences):
+        assert mine == theirs  # dataclass equality skips the signature...
+        assert (mine.sig is None and theirs.sig is None) or np.array_equal(mine.sig, theirs.sig)
+        assert mine.pos == theirs.pos and type(mine.pos) is tuple and mine.bands == theirs.bands
+
+
+def test_summary_codec_skips_what_it_cannot_store() -> None:
+    out = _summaries_to_json({"ok": (1, "a", 2.5), "set": {1, 2}, "nan": float("nan"), "keys": {1: 2}})
+    assert list(out) == ["ok"]
+    with pytest.raises(ValueError):
+        _decode({"c": "os:PathLike", "f": {}})  # only copydesk's own dataclasses are rebuilt
+
+
+def test_warm_run_uses_cached_summaries(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cached result carries the corpus checks' summaries, and the corpus stage uses them."""
+    from copydesk.cache import Cache
+    from copydesk.config import load_config
+    from copydesk.parallel import lint_files
+    from copydesk.inputs import discover
+
+    for i in range(2):
+        (tmp_path / "docs" / "site").mkdir(parents=True, exist_ok=True)
+        (tmp_path / "docs" / "site" / f"{i}.md").write_text(TEXT, encoding="utf-8")
+    config = load_config(None, cwd=str(tmp_path))
+    sel = Selection(select=("boilerplate",))
+    files, _ = discover([str(tmp_path / "docs")], config.exclude)
+    cold = lint_files(files, config, sel, cache=Cache.for_run(config, sel, str(tmp_path / "cache")))
+    assert all(r.summaries for r in cold)
+    expected = {r.path: corpus_summaries(r.document, config, sel) for r in cold}
+
+    from copydesk.checks.boilerplate import copied_passage, corpus_repeat
+
+    calls = []
+    for module in (copied_passage, corpus_repeat):  # must not be needed: the summaries come from the cache
+        monkeypatch.setattr(module, "_summarise", lambda *a, **k: calls.append(a))
+    warm = lint_files(files, config, sel, cache=Cache.for_run(config, sel, str(tmp_path / "cache")))
+    assert not calls
+    for r in warm:
+        assert isinstance(r, FileResult) and set(r.summaries) == set(expected[r.path])
+        for check_id, s in r.summaries.items():
+            ref = expected[r.path][check_id]
+            assert [(p.start, p.end, p.key, p.bands) for p in s.sentences] == \
+                [(p.start, p.end, p.key, p.bands) for p in ref.sentences]
+            assert all(np.array_equal(a.sig, b.sig) for a, b in zip(s.sentences, ref.sentences))
+
+
+def test_harper_debug_output_kept_off_stdout(capfd: pytest.CaptureFixture[str]) -> None:
+    """harper-core prints debugging lines on fd 1; while it lints, fd 1 is stderr (JSON on stdout)."""
+    pytest.importorskip("harper")
+    import os
+
+    from copydesk.checks.grammar._engine import _stdout_to_stderr
+
+    with _stdout_to_stderr():
+        with _stdout_to_stderr():  # nested (and concurrent) uses share one redirection
+            os.write(1, b"gerund_form: -x-\n")
+        os.write(1, b"still redirected\n")
+    os.write(1, b"report\n")
+    out, err = capfd.readouterr()
+    assert out == "report\n" and "gerund_form" in err and "still redirected" in err
+
+
+def test_json_encoder_matches_json_dumps() -> None:
+    """The report's own indenting encoder writes exactly what ``json.dumps(indent=2)`` writes."""
+    import json
+
+    from hypothesis import given, settings, strategies as st
+
+    from copydesk.formatters.json_format import _dumps
+
+    leaves = st.none() | st.booleans() | st.integers() | st.floats() | st.text()
+    values = st.recursive(leaves, lambda inner: st.lists(inner, max_size=4) | st.tuples(inner, inner)
+                          | st.dictionaries(st.text(max_size=5), inner, max_size=4), max_leaves=30)
+
+    @settings(max_examples=300, deadline=None)
+    @given(values, st.integers(0, 3))
+    def same(value, level):
+        expected = json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n" + "  " * level)
+        assert _dumps(value, level) == expected
+
+    same()
+    assert _dumps({1: "non-string key"}, 1) == json.dumps({1: "non-string key"}, ensure_ascii=False, indent=2) \
+        .replace("\n", "\n  ")
