@@ -22,7 +22,6 @@ import numpy as np
 
 from copydesk.checks.offtopic import _corpus
 from copydesk.checks.offtopic import sentence as offtopic
-from copydesk.checks.offtopic._score import WEIGHTS as DOC_WEIGHTS
 from copydesk.parsing import parse
 
 BUDGET = 3.0  # false alarms per 1000 clean sentences
@@ -120,7 +119,7 @@ def main() -> None:
     args = ap.parse_args()
     from copydesk.checks.offtopic import _embed
 
-    models = {"lexical": ("lexical", tuple(DOC_WEIGHTS) + _corpus.LEXICAL[9:])}
+    models = {"lexical": ("lexical", _corpus.LEXICAL)}
     if _embed.available():
         models["embedding"] = ("auto", _corpus.LEXICAL + _corpus.SEMANTIC)
     out = {}

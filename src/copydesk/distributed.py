@@ -34,6 +34,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator
 
+from copydesk.clusters import UnionFind, components
 from copydesk.corpus import KINDS, Member, canonical
 from copydesk.engine import (
     FileResult, Selection, _error, _input_finding, _keep, check_options, enabled_checks, finalize, make_finding,
@@ -214,7 +215,7 @@ def _bucket(kv: tuple[Any, list[tuple[Any, int, int, int]]]) -> list[Ref]:
 def _verify(buckets: list[list[Ref]], sigs: dict[Ref, Any], threshold: float) -> Iterator[tuple[Ref, Ref]]:
     """Pairs of candidates whose signatures agree on at least ``threshold`` (enough of them to
     connect what the pairs connect)."""
-    from copydesk.checks.boilerplate._text import UnionFind, estimate
+    from copydesk.checks.boilerplate._text import estimate
 
     for members in buckets:
         uf = UnionFind(len(members))
@@ -328,29 +329,9 @@ class DaskCorpus:
         identical, candidates = self._gather(same), self._gather(buckets)
         # only candidates' passages (with their signatures) come to the client
         members = self._members("sentence", {r for c in identical + candidates for r in c})
-        parent: dict[Ref, Ref] = {}
-
-        def find(x: Ref) -> Ref:
-            parent.setdefault(x, x)
-            while parent[x] != x:
-                parent[x] = parent[parent[x]]
-                x = parent[x]
-            return x
-
-        def union(a: Ref, b: Ref) -> None:
-            ra, rb = find(a), find(b)
-            if ra != rb:
-                parent[max(ra, rb)] = min(ra, rb)
-
-        for refs in identical:
-            for r in refs:
-                union(refs[0], r)
-        for a, b in _verify(candidates, {r: m.passage.sig for r, m in members.items()}, threshold):
-            union(a, b)
-        clusters: dict[Ref, list[Ref]] = defaultdict(list)
-        for ref in list(parent):
-            clusters[find(ref)].append(ref)
-        return canonical([members[r] for r in c] for c in clusters.values())
+        pairs = [(refs[0], r) for refs in identical for r in refs]
+        pairs += _verify(candidates, {r: m.passage.sig for r, m in members.items()}, threshold)
+        return canonical([members[r] for r in c] for c in components((), pairs))
 
     def per_document(self, func: Callable[[Any, Any], Any], args: dict[int, Any]) -> dict[int, Any]:
         futures = []

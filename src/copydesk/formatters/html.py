@@ -27,6 +27,7 @@ from typing import Any, Iterable
 
 from markupsafe import Markup, escape
 
+from copydesk.clusters import components
 from copydesk.findings import CATEGORIES, SEVERITIES
 from copydesk.formatters import Formatter
 from copydesk.formatters.sarif import rule_spec
@@ -192,31 +193,20 @@ def _chart(stats: dict[str, Any], target: float | None, doc_anchor: str) -> Mark
 
 def _clusters(report: dict[str, Any], anchors: dict[str, str]) -> list[dict[str, Any]]:
     """Boilerplate findings joined with their related locations into clusters (union-find)."""
-    parent: dict[tuple, tuple] = {}
-
-    def find(k: tuple) -> tuple:
-        parent.setdefault(k, k)
-        while parent[k] != k:
-            parent[k] = parent[parent[k]]
-            k = parent[k]
-        return k
-
-    sample: dict[tuple, str] = {}
+    sample: dict[tuple, str] = {}  # every boilerplate finding's location -> its text
+    pairs: list[tuple[tuple, tuple]] = []
     for entry in report["files"]:
         for f in entry["findings"]:
             if f["category"] != "boilerplate":
                 continue
             k = (entry["path"], f["start"]["offset"], f["end"]["offset"], f["start"]["line"], f["start"]["column"])
             sample.setdefault(k, f["text"])
-            find(k)
             for r in f.get("related", []):
                 rk = (r["path"], r["start"]["offset"], r["end"]["offset"], r["start"]["line"], r["start"]["column"])
-                parent[find(rk)] = find(k)
-    groups: dict[tuple, list[tuple]] = {}
-    for k in parent:
-        groups.setdefault(find(k), []).append(k)
+                pairs.append((rk, k))
+    groups = components(sample, pairs)
     out = []
-    for members in groups.values():
+    for members in groups:
         members.sort()
         text = next((sample[m] for m in members if sample.get(m)), "")
         text = " ".join(text.split())

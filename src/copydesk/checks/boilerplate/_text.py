@@ -14,6 +14,8 @@ from typing import Iterable, Sequence
 import numpy as np
 import regex
 
+from copydesk.clusters import UnionFind  # noqa: F401  (used by _summary and distributed)
+
 _WORD = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
 _NONWORD = re.compile(r"[\W_]+")
 _TERMINAL = tuple(".!?…:;\"”’)")
@@ -147,22 +149,6 @@ def band_keys(sig: np.ndarray, threshold: float) -> tuple[int, ...]:
 def estimate(sig_a: np.ndarray, sig_b: np.ndarray) -> float:
     """Jaccard similarity estimated from two signatures."""
     return float(np.mean(sig_a == sig_b))
-
-
-class UnionFind:
-    def __init__(self, n: int) -> None:
-        self.parent = list(range(n))
-
-    def find(self, x: int) -> int:
-        while self.parent[x] != x:
-            self.parent[x] = self.parent[self.parent[x]]
-            x = self.parent[x]
-        return x
-
-    def union(self, a: int, b: int) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
 
 
 def is_ui_like(text: str, max_words: int = 8) -> bool:

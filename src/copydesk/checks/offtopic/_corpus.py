@@ -25,7 +25,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
-from copydesk.checks.offtopic._score import DocumentScores, sigmoid
+from copydesk.checks.offtopic._score import WEIGHTS as DOCUMENT_WEIGHTS, DocumentScores, sigmoid
 from copydesk.document import Document
 
 # Logistic weights over the standardised features, fitted on the OneStopEnglish dev half with
@@ -68,8 +68,8 @@ MODELS: dict[str, dict[str, Any]] = {
         "bias": -12.5539,
     },
 }
-LEXICAL = ("ratio", "rel", "link", "neigh", "sec", "phrase", "bare", "nterms", "q75",
-           "x_best", "x_margin", "x_share", "x_terms", "t_own", "t_best", "t_margin")
+# model inputs: the document-only lexical features, then the corpus ones (``corpus_features``)
+LEXICAL = tuple(DOCUMENT_WEIGHTS) + ("x_best", "x_margin", "x_share", "x_terms", "t_own", "t_best", "t_margin")
 SEMANTIC = ("e_doc", "e_top3", "e_neigh", "e_rel", "e_novel", "v_own", "v_best", "v_margin", "v_rank")
 
 
@@ -198,11 +198,13 @@ def siblings(index: int, st: Stats) -> set[int]:
 
 
 def corpus_features(index: int, summary: Summary, st: Stats, drop_holders: bool = False,
-                    records: Sequence[SentenceRecord] | None = None) -> list[dict[str, float]]:
+                    records: Sequence[SentenceRecord] | None = None,
+                    versions: set[int] | None = None) -> list[dict[str, float]]:
     """Corpus features for each sentence record of document ``index`` (or for ``records`` of it).
 
     ``drop_holders`` (evaluation only) ignores every other document holding a copy of the
-    sentence, as if its source were not in the corpus.
+    sentence, as if its source were not in the corpus. ``versions``: :func:`siblings`, when the
+    caller has them already.
     """
     import numpy as np
     from scipy import sparse
@@ -224,7 +226,7 @@ def corpus_features(index: int, summary: Summary, st: Stats, drop_holders: bool 
     dots = (sv @ st.weighted_t).toarray()  # sentence x document
     sn = np.sqrt(np.asarray(sv.multiply(sv).sum(axis=1)).ravel())
     sn[sn == 0] = 1.0
-    versions = siblings(index, st)
+    versions = siblings(index, st) if versions is None else versions
     base = np.zeros(n_docs, dtype=bool)  # documents that are never evidence: itself, its versions
     base[index] = True
     base[list(versions)] = True

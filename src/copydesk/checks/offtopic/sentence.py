@@ -155,8 +155,9 @@ def judge(summary: _corpus.Summary, arg: tuple[int, _corpus.Stats | None, dict])
         model = "embedding" if st.centroids is not None else "lexical"
         model = model if _corpus.MODELS[model]["weights"] else None
     judged = [r for r in summary.sentences if len(r.weights) >= options.get("min_terms", 3) and r.novel]
-    extra = _corpus.corpus_features(index, summary, st, records=judged) if model else [{}] * len(judged)
     versions = _corpus.siblings(index, st) if model else set()
+    extra = (_corpus.corpus_features(index, summary, st, records=judged, versions=versions) if model
+             else [{}] * len(judged))
     out = []
     for r, cf in zip(judged, extra):
         score = r.score
