@@ -178,3 +178,33 @@ def test_a_sentence_ends_after_nested_closing_quotes():
     assert [text[a:b] for a, b in split_sentences(text)] == [
         "He said: \"You can go now.'\"", "In addition, the class meets weekly.",
         "Dr. Smith said \u201cfine.\u201d", "He left."]
+
+
+def test_one_sentence_shortcut_agrees_with_syntok():
+    """Blocks with no sentence punctuation before their last character skip syntok: same spans."""
+    from hypothesis import given, settings, strategies as st
+
+    from conftest import CONTENT
+    from copydesk.parsing.segment import syntok_spans
+
+    def trimmed(text: str, spans) -> list[tuple[int, int]]:  # as sentences_for_blocks keeps them
+        out = []
+        for s, e in spans:
+            seg = text[s:e]
+            s2, e2 = s + len(seg) - len(seg.lstrip()), e - (len(seg) - len(seg.rstrip()))
+            if e2 > s2:
+                out.append((s2, e2))
+        return out
+
+    for path in sorted(CONTENT.glob("*.txt")):
+        doc = parse(str(path), path.read_text(encoding="utf-8"))
+        for b in doc.blocks:
+            text = doc.prose[b.start:b.end]
+            assert trimmed(text, split_sentences(text)) == trimmed(text, syntok_spans(text)), text
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.text(alphabet=st.sampled_from(list("ab CD é,'\"“”-—\n\t.?!;:()0")), max_size=60))
+    def agree(text: str) -> None:
+        assert trimmed(text, split_sentences(text)) == trimmed(text, syntok_spans(text))
+
+    agree()

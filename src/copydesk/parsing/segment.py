@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from syntok import segmenter
 
@@ -15,6 +16,10 @@ _NESTED_END = re.compile(r"(?<=[.!?][\'’\"”][\'’\"”])\s+(?=[\"“‘]?[A
 # syntok runs in time linear in tokens, but a pathological block (a 2 MB line) is cut into
 # windows at whitespace so memory stays bounded.
 _WINDOW = 20000
+# A block with none of these (but for a final . ! or ?) and no blank line is one sentence for syntok too (checked on
+# every block of ../shared/eval and content/, and by a property test): it skips syntok's
+# token-by-token state machine.
+_MAY_SPLIT = re.compile(r"[.!?…;:()\[\]]|\n\s*\n")
 
 
 def _windows(text: str) -> list[tuple[int, int]]:
@@ -35,6 +40,21 @@ def _windows(text: str) -> list[tuple[int, int]]:
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """Return (start, end) spans of sentences in ``text`` (whitespace trimmed)."""
+    return list(_split(text))
+
+
+@lru_cache(maxsize=8192)  # navigation, bylines and refrains repeat across a corpus
+def _split(text: str) -> tuple[tuple[int, int], ...]:
+    core = text.rstrip()
+    body = len(core) - 1 if core[-1:] in ".!?" else len(core)  # a final full stop ends the one sentence
+    if len(text) <= _WINDOW and not _MAY_SPLIT.search(core, 0, body):
+        lead = len(text) - len(text.lstrip())
+        return ((lead, len(core)),) if len(core) > lead else ()
+    return syntok_spans(text)
+
+
+def syntok_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """Sentence spans of ``text`` from syntok (whitespace trimmed), window by window."""
     spans: list[tuple[int, int]] = []
     for w0, w1 in _windows(text):
         chunk = text[w0:w1]
@@ -49,7 +69,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
                 end = last.offset + len(last.value)
                 if end > start:
                     spans.extend(_refine(chunk, w0, start, end))
-    return spans
+    return tuple(spans)
 
 
 def _refine(chunk: str, w0: int, start: int, end: int) -> list[tuple[int, int]]:

@@ -3,17 +3,25 @@
 Harper is fed ``Document.prose`` (same length as the text, markup masked as spaces), so a
 lint's code-point span is already an offset into the file. Linters are cached per dialect and
 rule configuration: construction builds Harper's dictionary and costs about a second.
+
+Harper's spelling rule computes suggestions for every word missing from its dictionary, about
+30 ms per distinct word, and most of those words are names the spelling filters drop anyway.
+:func:`lint_prose` can therefore run the spelling rule in a pass of its own over a copy of the
+prose where such words are blanked out, and merge the two passes as Harper itself removes
+overlapping lints (:func:`remove_overlaps`).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import threading
+from collections import Counter
 from contextlib import contextmanager
 from functools import lru_cache
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, Sequence
 
 import harper
 
@@ -131,19 +139,80 @@ def _suggestions(lint: harper.Lint) -> tuple[str, ...]:
     return tuple(out)
 
 
-def lint_prose(prose: str, dialect: str = "us", disabled: Iterable[str] = (),
-               words: Iterable[str] = ()) -> list[EngineLint]:
-    """Harper's lints on ``prose`` (plain text), sorted by position."""
-    lin = linter(dialect, disabled, words=words)
-    out = []
+SPELL_RULE = "SpellCheck"
+SPELL_PRIORITY = 63  # Harper's priority of its spelling lints
+
+
+def lint_prose(prose: str, dialect: str = "us", disabled: Iterable[str] = (), words: Iterable[str] = (),
+               unreported: Sequence[tuple[int, int]] | None = None) -> list[EngineLint]:
+    """Harper's lints on ``prose`` (plain text), sorted by position.
+
+    ``unreported``: spans of words whose spelling is never reported (names, acronyms...). The
+    spelling rule then runs in a pass of its own with those words blanked out, so Harper spends
+    no suggestion search on them; the other rules read the whole prose. The passes are merged
+    as Harper removes overlapping lints, each blanked word standing for the spelling lint it
+    would have had, so other rules' lints on it are dropped as that lint would drop them.
+    """
+    disabled = tuple(disabled)
     with _stdout_to_stderr():
-        organized = lin.organized_lints(prose, language=harper.Language.PLAINTEXT)
-    for rule, lints in organized.items():
-        for lt in lints:
-            out.append(EngineLint(rule, lt.lint_kind, lt.span.start, lt.span.end, lt.problem_text,
-                                  lt.message, _suggestions(lt)))
+        if unreported is None:
+            organized = linter(dialect, disabled, words=words).organized_lints(prose, language=PLAIN)
+            found = [_Found(rule, lt) for rule, lints in organized.items() for lt in lints]
+        else:
+            organized = linter(dialect, disabled + (SPELL_RULE,), words=words).organized_lints(
+                prose, language=PLAIN, dedup=False)
+            spelling = linter(dialect, spell_only=True).lint(_blank(prose, unreported), language=PLAIN,
+                                                             dedup=False)
+            found = remove_overlaps([_Found(rule, lt) for rule, lints in organized.items() for lt in lints]
+                                    + [_Found(SPELL_RULE, lt) for lt in spelling]
+                                    + [_Found(SPELL_RULE, None, a, b) for a, b in unreported])
+    out = [EngineLint(f.rule, f.lint.lint_kind, f.start, f.end, f.lint.problem_text, f.lint.message,
+                      _suggestions(f.lint)) for f in found if f.lint is not None]
     out.sort(key=lambda x: (x.start, x.end, x.rule))
     return out
+
+
+PLAIN = harper.Language.PLAINTEXT
+
+
+def _blank(prose: str, spans: Sequence[tuple[int, int]]) -> str:
+    """``prose`` with ``spans`` (sorted, disjoint) replaced by spaces: same length and offsets."""
+    pieces, pos = [], 0
+    for a, b in spans:
+        pieces += (prose[pos:a], " " * (b - a))
+        pos = b
+    pieces.append(prose[pos:])
+    return "".join(pieces)
+
+
+class _Found:
+    """A lint of one rule (``lint`` None: a blanked word's stand-in spelling lint)."""
+
+    __slots__ = ("rule", "lint", "start", "end")
+
+    def __init__(self, rule: str, lint: harper.Lint | None, start: int = 0, end: int = 0) -> None:
+        self.rule, self.lint = rule, lint
+        self.start, self.end = (lint.span.start, lint.span.end) if lint is not None else (start, end)
+
+    def priority(self) -> int:
+        """Harper's priority (lower wins an overlap); harper-py shows it only in a lint's JSON."""
+        if self.lint is None:
+            return SPELL_PRIORITY
+        return int(json.loads(self.lint.to_json())["inner"]["priority"])
+
+
+def remove_overlaps(found: list[_Found]) -> list[_Found]:
+    """Harper's ``remove_overlaps``: in order of start, longest span first, then priority, a lint
+    overlapping one already kept is dropped (tested equal to ``dedup=True`` on real text)."""
+    shared = Counter((f.start, f.end) for f in found)  # priority decides only between equal spans
+    def key(f: _Found) -> tuple[int, int, int, str]:
+        return f.start, -f.end, f.priority() if shared[f.start, f.end] > 1 else 0, f.rule
+    kept, reach = [], 0
+    for f in sorted(found, key=key):
+        if f.start >= reach:
+            kept.append(f)
+            reach = f.end
+    return kept
 
 
 def known_words(words: Iterable[str]) -> dict[str, tuple[bool, bool]]:

@@ -17,7 +17,7 @@ from typing import Any, Iterator
 
 from copydesk.checks.grammar import _dialect
 from copydesk.checks.grammar._engine import lint_prose
-from copydesk.checks.grammar._filters import keep_spelling, reference_spans, skip_span
+from copydesk.checks.grammar._filters import keep_spelling, reference_spans, sentence_start, skip_span
 from copydesk.checks.grammar._vocab import vocabulary, zipf
 from copydesk.document import Document
 from copydesk.findings import Problem
@@ -58,18 +58,26 @@ def _acronym_possessive(doc: Document, start: int, end: int) -> bool:
     return bool(_ACRONYM_POSSESSIVE.search(window))
 
 
-_TICKED = re.compile(r"`([^`]+)`")
+_QUOTED = re.compile(r"`([^`]+)`|'([^']+)'")
+_LIST_GAP = re.compile(r",? *(?:or|and)? *|, *")  # what stands between two listed alternatives
 
 
 def _canonical(message: str, suggestions: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
     """Harper lists some alternatives in hash order ("The word `absinthe`, `absinth` is a mass
-    noun"): when the message's quoted words are exactly the suggestions, sort both so that
-    reports are reproducible."""
-    ticked = _TICKED.findall(message)
-    if len(ticked) < 2 or sorted(ticked) != sorted(suggestions):
+    noun", "Use the irregular form 'chosen' or 'chose'"): when the message lists exactly the
+    suggestions, side by side, sort both so that reports are reproducible."""
+    quoted = [m for m in _QUOTED.finditer(message) if (m.group(1) or m.group(2)) in suggestions]
+    words = [m.group(1) or m.group(2) for m in quoted]
+    listed = all(_LIST_GAP.fullmatch(message, a.end(), b.start()) for a, b in zip(quoted, quoted[1:]))
+    if len(words) < 2 or sorted(words) != sorted(suggestions) or not listed:
         return message, suggestions
-    ordered = iter(sorted(ticked))
-    return _TICKED.sub(lambda m: f"`{next(ordered)}`", message), tuple(sorted(suggestions))
+    pieces, pos = [], 0
+    for m, word in zip(quoted, sorted(words)):
+        mark = m.group(0)[0]
+        pieces += (message[pos:m.start()], f"{mark}{word}{mark}")
+        pos = m.end()
+    pieces.append(message[pos:])
+    return "".join(pieces), tuple(sorted(suggestions))
 
 
 def _plausible_split(word: str, suggestions: tuple[str, ...]) -> bool:
@@ -81,6 +89,26 @@ def _plausible_split(word: str, suggestions: tuple[str, ...]) -> bool:
     return zipf(word) < SPLIT_WORD_ZIPF or min(zipf(p) for p in parts) >= SPLIT_PART_ZIPF
 
 
+_GLUE = frozenset(".@/\\-_:#&")
+_SPELL_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+
+
+def _unreported(doc: Document, vocab: Any, refs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans of the words whose spelling is never reported: project terms, references, acronyms
+    and names (capitalised inside a sentence). They are most of the words Harper does not know,
+    and each would cost it a suggestion search. Only whole words, so that the others keep their
+    neighbours (Harper knows some phrases, such as "et al.", only whole)."""
+    out, prose = [], doc.prose
+    for m in _SPELL_WORD.finditer(prose):
+        (a, b), word = m.span(), m.group()
+        if prose[a - 1:a] in _GLUE or (prose[b:b + 1] in _GLUE and prose[b + 1:b + 2].isalnum()):
+            continue  # part of a host name, an address or a compound ("Amazon.com's", "U.S.")
+        if (word[:1].isupper() and (len(word) > 1 and word.isupper() or a > sentence_start(doc, a))
+                or vocab.accepts(word) or any(r0 <= a < r1 for r0, r1 in refs)):
+            out.append(m.span())
+    return out
+
+
 def check(document: Document, options: dict[str, Any]) -> Iterator[Problem]:
     if (options.get("grammar_engine") or "harper") != "harper":
         return
@@ -90,7 +118,8 @@ def check(document: Document, options: dict[str, Any]) -> Iterator[Problem]:
     variants = {w.lower() for w in prof.variant_words()} if _dialect.FAMILY.get(prof.dialect) != "ca" else set()
     refs = reference_spans(doc)
     known_zipf = float(options.get("known_word_zipf", 1.0))
-    for lint in lint_prose(doc.prose, prof.dialect, options.get("disabled_rules") or (), vocab.plain_accept):
+    for lint in lint_prose(doc.prose, prof.dialect, options.get("disabled_rules") or (), vocab.plain_accept,
+                           _unreported(doc, vocab, refs)):
         if skip_span(doc, lint.start, lint.end, refs):
             continue
         if " " not in lint.text and vocab.accepts(lint.text):
