@@ -68,3 +68,15 @@ def test_listed_alternatives_are_sorted_but_prose_is_not():
 def test_harper_still_knows_the_priority_field():
     lint = harper.Linter().lint("Ths is it.", language=_engine.PLAIN)[0]
     assert _engine._Found("SpellCheck", lint).priority() == _engine.SPELL_PRIORITY
+
+
+def test_spelling_thread_gives_the_same_report(project, run_cli):
+    """One document with a core to spare: the spelling pass runs in a thread, same bytes."""
+    from conftest import write
+
+    write(project / "a.txt", (CONTENT / "000_2c5ef3d72e7640b6.txt").read_text(encoding="utf-8")
+          + "\nShe recieved an letter. The colour of his behavior puzzled Fonagy.\n")
+    one = run_cli("check", "a.txt", "--jobs", "1", "--no-cache", "--format", "json", "--fail-on", "never")
+    two = run_cli("check", "a.txt", "--jobs", "2", "--no-cache", "--format", "json", "--fail-on", "never")
+    assert one == two and "recieved" in one[1]
+    assert not _engine._SPELLER  # the thread is stopped after the run (never forked with it)

@@ -153,17 +153,34 @@ def lint_files(files: list[InputFile], config: Any, selection: Selection, verbos
         warming.join()  # never fork while the engine is being built in another thread
     pooled = _run_pool(items[len(done):], config, selection, verbose, jobs, cache, progress) if pooling else None
     if pooled is None:
-        pooled = []
-        for item in items[len(done):]:
-            pooled.append(_work(item))
-            if progress:
-                progress(item[0])
+        pooled = _run_here(items[len(done):], jobs > 1 and warming is not None, progress)
     done.extend(pooled)
     if warming is not None:
         warming.join()  # in one process the build overlapped the checks that run before the grammar ones
     for (i, _), res in zip(todo, done):
         results[i] = res
     return [r for r in results if r is not None]
+
+
+def _run_here(items: list[tuple[str, str, str | None]], spare_core: bool,
+              progress: Callable[[str], Any] | None) -> list[FileResult]:
+    """Results computed in this process. With a core to spare (several jobs but too few documents
+    for a pool) and Harper in use, its spelling pass runs in a thread beside its other rules."""
+    engine = None
+    if spare_core:
+        from copydesk.checks.grammar import _engine as engine
+
+        engine.concurrent_passes(True)
+    try:
+        out = []
+        for item in items:
+            out.append(_work(item))
+            if progress:
+                progress(item[0])
+        return out
+    finally:
+        if engine is not None:
+            engine.concurrent_passes(False)
 
 
 def _run_pool(items: list[tuple[str, str, str | None]], config: Any, selection: Selection,

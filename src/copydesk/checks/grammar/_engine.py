@@ -18,6 +18,7 @@ import os
 import sys
 import threading
 from collections import Counter
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from functools import lru_cache
 from dataclasses import dataclass
@@ -154,18 +155,18 @@ def lint_prose(prose: str, dialect: str = "us", disabled: Iterable[str] = (), wo
     would have had, so other rules' lints on it are dropped as that lint would drop them.
     """
     disabled = tuple(disabled)
-    with _stdout_to_stderr():
-        if unreported is None:
+    if unreported is None:
+        with _stdout_to_stderr():
             organized = linter(dialect, disabled, words=words).organized_lints(prose, language=PLAIN)
-            found = [_Found(rule, lt) for rule, lints in organized.items() for lt in lints]
-        else:
+        found = [_Found(rule, lt) for rule, lints in organized.items() for lt in lints]
+    else:
+        spelling = _spell_only(dialect, _blank(prose, unreported), dedup=False)
+        with _stdout_to_stderr():
             organized = linter(dialect, disabled + (SPELL_RULE,), words=words).organized_lints(
                 prose, language=PLAIN, dedup=False)
-            spelling = linter(dialect, spell_only=True).lint(_blank(prose, unreported), language=PLAIN,
-                                                             dedup=False)
-            found = remove_overlaps([_Found(rule, lt) for rule, lints in organized.items() for lt in lints]
-                                    + [_Found(SPELL_RULE, lt) for lt in spelling]
-                                    + [_Found(SPELL_RULE, None, a, b) for a, b in unreported])
+        found = remove_overlaps([_Found(rule, lt) for rule, lints in organized.items() for lt in lints]
+                                + [_Found(SPELL_RULE, lt) for lt in spelling.result()]
+                                + [_Found(SPELL_RULE, None, a, b) for a, b in unreported])
     out = [EngineLint(f.rule, f.lint.lint_kind, f.start, f.end, f.lint.problem_text, f.lint.message,
                       _suggestions(f.lint)) for f in found if f.lint is not None]
     out.sort(key=lambda x: (x.start, x.end, x.rule))
@@ -173,6 +174,30 @@ def lint_prose(prose: str, dialect: str = "us", disabled: Iterable[str] = (), wo
 
 
 PLAIN = harper.Language.PLAINTEXT
+_SPELLER: list[ThreadPoolExecutor] = []  # the spelling thread, while concurrent passes are on
+
+
+def concurrent_passes(on: bool) -> None:
+    """Run every spell-only pass in a thread of its own, beside the other rules' pass (Harper
+    releases the GIL): for a process with a core to spare, such as a run over one document.
+    One thread keeps one spell-only linter per dialect, so Harper's suggestion cache is shared
+    by the spelling pass and the dictionary look-ups. Turn it off before forking."""
+    if on and not _SPELLER:
+        _SPELLER.append(ThreadPoolExecutor(max_workers=1, thread_name_prefix="copydesk-spelling"))
+    elif not on and _SPELLER:
+        _SPELLER.pop().shutdown(wait=True)
+
+
+def _spell_only(dialect: str, text: str, dedup: bool = True) -> Future[list[harper.Lint]]:
+    """The spell-only linter's lints on ``text``: in the spelling thread when there is one."""
+    def run() -> list[harper.Lint]:
+        with _stdout_to_stderr():
+            return linter(dialect, spell_only=True).lint(text, language=PLAIN, dedup=dedup)
+    if _SPELLER:
+        return _SPELLER[0].submit(run)
+    done: Future[list[harper.Lint]] = Future()
+    done.set_result(run())
+    return done
 
 
 def _blank(prose: str, spans: Sequence[tuple[int, int]]) -> str:
@@ -231,11 +256,10 @@ def known_words(words: Iterable[str]) -> dict[str, tuple[bool, bool]]:
             pos += len(w) + 1
         index = {s: w for s, w in zip(starts, todo)}
         flagged: dict[str, set[str]] = {}
-        for d in ("us", "uk"):
+        passes = {d: _spell_only(d, text, dedup=False) for d in ("us", "uk")}
+        for d, lints in passes.items():
             bad = set()
-            with _stdout_to_stderr():
-                lints = linter(d, spell_only=True).lint(text, language=harper.Language.PLAINTEXT, dedup=False)
-            for lt in lints:
+            for lt in lints.result():
                 if lt.lint_kind in ("Spelling", "Typo") and lt.span.start in index \
                         and lt.problem_text == index[lt.span.start]:
                     bad.add(index[lt.span.start])
@@ -252,9 +276,7 @@ _BATCH_CACHE: dict[str, tuple[bool, bool]] = {}
 def respell(word: str, dialect: str) -> tuple[str, ...]:
     """Harper's spelling of ``word`` in ``dialect`` ("defense", "uk" -> ("defence",)), if any."""
     want = (False, True) if dialect != "us" else (True, False)
-    with _stdout_to_stderr():
-        lints = linter(dialect, spell_only=True).lint(word, language=harper.Language.PLAINTEXT)
-    for lt in lints:
+    for lt in _spell_only(dialect, word).result():
         if lt.lint_kind in ("Spelling", "Typo") and lt.problem_text == word:
             cands = [s for s in _suggestions(lt) if s]
             known = known_words(s.lower() for s in cands)
