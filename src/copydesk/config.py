@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -164,8 +165,7 @@ def _read_yaml(path: Path) -> tuple[Any, Any]:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read configuration ({exc}); fix the file or its permissions") from None
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_SAFE_LOADER)  # noqa: S506 - the safe loader, as yaml.safe_load
     except yaml.constructor.ConstructorError as exc:
         mark = exc.problem_mark
         where = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
@@ -178,10 +178,28 @@ def _read_yaml(path: Path) -> tuple[Any, Any]:
         where = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
         raise ConfigError(f"{path}{where}: invalid YAML ({problem}); fix the syntax") from None
-    return data, node
+    return data, _Source(text)
 
 
-def _line_of(node: Any, path: list[Any]) -> int | None:
+# yaml.safe_load's loader, from libyaml when PyYAML was built with it (several times faster):
+# the same safe constructor, which refuses every tag that would build a Python object.
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Source:
+    """A configuration file's YAML text; its node tree, which only error messages need (for line
+    numbers), is built on first use."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    @cached_property
+    def node(self) -> Any:
+        return yaml.compose(self.text, Loader=_SAFE_LOADER)
+
+
+def _line_of(source: Any, path: list[Any]) -> int | None:
+    node = source.node if isinstance(source, _Source) else source
     for key in path:
         if isinstance(node, yaml.MappingNode):
             for k, v in node.value:
