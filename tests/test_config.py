@@ -108,3 +108,15 @@ patterns:
 """)
     with pytest.raises(ConfigError, match=r"style.yaml:3: pattern rule 'style.broken'.*not a valid regular expression"):
         load_config()
+
+
+def test_builtin_packs_pass_the_schemas_they_skip_at_run_time():
+    """Runs trust copydesk's own rule packs (no jsonschema on start-up); this test holds them to it."""
+    from copydesk.config import BUILTIN_DIR, Config, load_rules_dir
+    from copydesk.registry import builtin_checks
+
+    specs = dict(builtin_checks())
+    trusted, checked = (Config(checks={}, specs=dict(specs), root=".") for _ in range(2))
+    load_rules_dir(BUILTIN_DIR, trusted.specs, trusted, trusted=True)
+    load_rules_dir(BUILTIN_DIR, checked.specs, checked)  # raises ConfigError on any schema mistake
+    assert trusted.fingerprint() == checked.fingerprint() and trusted.sources

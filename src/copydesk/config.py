@@ -19,7 +19,6 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 import yaml
 
 from copydesk.findings import SEVERITIES
@@ -215,7 +214,7 @@ def _line_of(source: Any, path: list[Any]) -> int | None:
     return node.start_mark.line + 1 if node is not None and hasattr(node, "start_mark") else None
 
 
-def _schema_error(file: Path, node: Any, err: jsonschema.ValidationError, prefix: list[Any] = ()) -> ConfigError:
+def _schema_error(file: Path, node: Any, err: Any, prefix: list[Any] = ()) -> ConfigError:
     path = list(prefix) + list(err.absolute_path)
     line = _line_of(node, path)
     key = ".".join(str(p) for p in path) or "(top level)"
@@ -229,6 +228,8 @@ def _schema_error(file: Path, node: Any, err: jsonschema.ValidationError, prefix
 
 
 def _validate(file: Path, data: Any, node: Any, schema: dict) -> None:
+    import jsonschema  # imported when a file of the project's is read (the built-in packs are trusted)
+
     validator = jsonschema.Draft202012Validator(schema)
     errors = sorted(validator.iter_errors(data), key=lambda e: (len(list(e.absolute_path)), str(e.absolute_path)))
     if errors:
@@ -257,14 +258,17 @@ def _check_entries(file: Path, node: Any, entries: dict, specs: dict[str, CheckS
             hint = f" (checks in that area: {', '.join(close)})" if close else " (run 'copydesk rules' to list checks)"
             raise ConfigError(f"{file}:{line}: key '{'.'.join(map(str, prefix + [rid]))}': unknown check '{rid}'{hint}")
         if isinstance(entry, dict) and "options" in entry:
+            import jsonschema
+
             validator = jsonschema.Draft202012Validator(specs[rid].options_schema())
             errs = list(validator.iter_errors(entry["options"]))
             if errs:
                 raise _schema_error(file, node, jsonschema.exceptions.best_match(errs), prefix + [rid, "options"])
 
 
-def load_rules_dir(directory: Path, specs: dict[str, CheckSpec], config: Config) -> None:
-    """Merge every ``*.yaml``/``*.yml`` in ``directory`` (sorted) into ``config``."""
+def load_rules_dir(directory: Path, specs: dict[str, CheckSpec], config: Config, trusted: bool = False) -> None:
+    """Merge every ``*.yaml``/``*.yml`` in ``directory`` (sorted) into ``config``. ``trusted``
+    (copydesk's own packs, validated by its test suite) skips the schema validation."""
     from copydesk.patterns import pattern_spec
 
     files = sorted(list(directory.glob("*.yaml")) + list(directory.glob("*.yml")))
@@ -272,7 +276,8 @@ def load_rules_dir(directory: Path, specs: dict[str, CheckSpec], config: Config)
         data, node = _read_yaml(file)
         if data is None:
             continue
-        _validate(file, data, node, AREA_SCHEMA)
+        if not trusted:
+            _validate(file, data, node, AREA_SCHEMA)
         config.sources.append(str(file))
         for i, pat in enumerate(data.get("patterns", [])):
             try:
@@ -283,11 +288,13 @@ def load_rules_dir(directory: Path, specs: dict[str, CheckSpec], config: Config)
             specs[spec.id] = spec
             config.checks[spec.id] = CheckConfig(True, spec.severity, {})
         entries = data.get("checks", {})
-        _check_entries(file, node, entries, specs, ["checks"])
+        if not trusted:
+            _check_entries(file, node, entries, specs, ["checks"])
         for rid, entry in entries.items():
             _apply_entry(config.checks, specs[rid], entry)
         for i, over in enumerate(data.get("files", [])):
-            _check_entries(file, node, over.get("checks", {}), specs, ["files", i, "checks"])
+            if not trusted:
+                _check_entries(file, node, over.get("checks", {}), specs, ["files", i, "checks"])
             config.overrides.append((list(over["paths"]), dict(over.get("checks", {}))))
         config.settings.update(data.get("settings", {}))
     vocab = directory / "vocabulary"
@@ -318,6 +325,8 @@ def _project_file(start: Path) -> tuple[Path, dict] | None:
             except (tomllib.TOMLDecodeError, OSError, UnicodeDecodeError) as exc:
                 raise ConfigError(f"{pyproject}: cannot read [tool.copydesk] ({exc}); fix the TOML") from None
             if table is not None:
+                import jsonschema
+
                 try:
                     jsonschema.validate(table, PROJECT_SCHEMA)
                 except jsonschema.ValidationError as err:
@@ -336,7 +345,7 @@ def load_config(rules_dir: str | None = None, cwd: str | None = None) -> Config:
     config = Config(checks={}, specs=specs, root=str(base))
     for spec in specs.values():
         config.checks[spec.id] = CheckConfig(True, spec.severity, spec.defaults())
-    load_rules_dir(BUILTIN_DIR, specs, config)
+    load_rules_dir(BUILTIN_DIR, specs, config, trusted=True)
 
     project = _project_file(base)
     directory: Path | None = None
