@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -144,3 +145,109 @@ def test_json_encoder_matches_json_dumps() -> None:
     same()
     assert _dumps({1: "non-string key"}, 1) == json.dumps({1: "non-string key"}, ensure_ascii=False, indent=2) \
         .replace("\n", "\n  ")
+
+
+
+def _shipped_pack() -> list[tuple[str, str]]:
+    import yaml
+
+    import copydesk
+
+    path = Path(copydesk.__file__).parent / "rules" / "boilerplate.yaml"
+    options = yaml.safe_load(path.read_text(encoding="utf-8"))["checks"]["boilerplate.web-chrome"]["options"]
+    return [(e["kind"], e["regex"]) for e in options["patterns"]]
+
+
+TRICKY = [("alternation", r"^foo|bar$"), ("backref", r"^(\w+) \1$"), ("global flag", r"(?s)^a.b"),
+          ("named ref", r"^(?P<n>zz)(?P=n)"), ("named", r"^(?P<m>qq)"), ("group", r"^(r)r"),
+          ("set", r"^[|]pipe"), ("set", r"^[]|]x"), ("verbose", r"^(?x) s p a c e # comment"),
+          ("scoped", r"^(?-i:Share)"), ("anywhere", r"\bcookies\b")]
+LINES = ["Share this page", "share this page", "Leave a Reply", "By Jane Smith, BBC News", "foo x", "x bar",
+         "abc abc", "a\nb", "zzzz", "qq", "rr", "|pipe", "]x", "|x", "space", "s p a c e", "We use cookies",
+         "5 April 2013 Last updated at 08:43 GMT", "Home", "Continue reading the main story", "  Email  ",
+         "Editors check every claim before a story goes out.", "Watch 2:31", "Posted on May 3, 2012 by admin"]
+
+
+@pytest.mark.parametrize("order", ["shipped", "shipped+tricky", "tricky+shipped", "tricky", "tricky+twice"])
+def test_pattern_pack_finds_the_first_pattern_in_order(order: str) -> None:
+    """The pack's combined search gives the kind of the first pattern that a line matches."""
+    from copydesk.checks.boilerplate._layout import PatternPack
+
+    entries = {"shipped": _shipped_pack(), "tricky": TRICKY, "twice": [("same name", r"^(?P<m>rr)")]}
+    pack = PatternPack([e for part in order.split("+") for e in entries[part]])
+    # the start-only patterns are searched together, unless a group name is used twice
+    assert (pack._at_start is None) == ("twice" in order)
+
+    def in_order(line: str) -> str | None:
+        return next((kind for kind, rx in pack.patterns if rx.search(line.strip())), None)
+
+    assert [pack.match(line) for line in LINES] == [in_order(line) for line in LINES]
+    if "tricky" in order:
+        assert pack.match("rr") == "group" and pack.match("abc abc") == "backref"
+
+
+def test_start_only_patterns() -> None:
+    """Only patterns that match at the start alone, and mean the same inside an alternation, are combined."""
+    import regex
+
+    from copydesk.checks.boilerplate._layout import PatternPack, _at_start_only
+
+    base = regex.compile("", PatternPack.FLAGS).flags
+    combined = {p for _, p in TRICKY if _at_start_only(regex.compile(p, PatternPack.FLAGS), base)}
+    assert combined == {r"^(?P<m>qq)", r"^(r)r", r"^[|]pipe", r"^[]|]x", r"^(?-i:Share)"}
+
+
+def test_band_keys_and_estimate_keep_their_values() -> None:
+    """Band keys: blake2b of each band's bytes, personalised with the band's index; estimate: the
+    share of equal values, as a float."""
+    import hashlib
+
+    rnd = np.random.RandomState(7)
+    for num_perm, threshold in ((64, 0.5), (64, 0.8), (128, 0.3), (100, 0.66)):
+        sig = rnd.randint(0, 1 << 32, num_perm, dtype=np.uint64).astype(np.uint32)
+        bands, rows = _text.lsh_params(threshold, num_perm)
+        ref = tuple(int.from_bytes(hashlib.blake2b(sig[b * rows:(b + 1) * rows].tobytes(), digest_size=8,
+                                                   person=b.to_bytes(2, "big") + b"bp").digest(), "big")
+                    for b in range(bands))
+        assert _text.band_keys(sig, threshold) == ref
+        other = np.where(rnd.rand(num_perm) < 0.4, sig, sig + np.uint32(1))
+        assert _text.estimate(sig, other) == float(np.mean(sig == other))
+        assert type(_text.estimate(sig, other)) is float
+
+
+def test_checks_share_a_document_s_facts() -> None:
+    """Summaries made from a document's shared facts equal those made from fresh ones, in any order."""
+    from copydesk.checks.boilerplate import _facts
+
+    doc = parse("site/a.md", TEXT * 3)
+    assert _facts.facts(doc) is _facts.facts(doc)
+    kinds = [dict(min_words=4, threshold=0.8), dict(min_words=10**9, details=("block",)),
+             dict(min_words=8, details=("sentence",))]
+
+    def made(order: list[dict]) -> list:
+        fresh = parse("site/a.md", TEXT * 3)
+        return [summarise(fresh, **kw) for kw in order]
+
+    forward, backward = made(kinds), made(kinds[::-1])[::-1]
+    for a, b in zip(forward, backward):
+        assert a == b  # dataclass equality skips the signatures
+        assert all(np.array_equal(x.sig, y.sig) for x, y in zip(a.sentences, b.sentences))
+
+
+def test_quoted_phrase_is_found_where_its_words_are() -> None:
+    from hypothesis import given, settings, strategies as st
+
+    from copydesk.checks.boilerplate.repeated_in_document import _find
+
+    def in_order(tokens: list[str], phrase: list[str]) -> int | None:
+        n = len(phrase)
+        return next((k for k in range(len(tokens) - n + 1) if tokens[k:k + n] == phrase), None)
+
+    vocab = st.sampled_from(["a", "ab", "b", "ba", "the", "it's", "co-op"])
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(vocab, max_size=12), st.lists(vocab, min_size=1, max_size=3))
+    def same(tokens: list[str], phrase: list[str]) -> None:
+        assert _find(tokens, phrase) == in_order(tokens, phrase)
+
+    same()

@@ -46,3 +46,29 @@ _WORDS = st.sampled_from(["the", "cat", "extraordinary", "didn't", "U.S.", "e.g.
 def test_scores_equal_textstat_on_generated_text(text: str) -> None:
     assert readability.scores(text) == readability.textstat_scores(text)
     assert readability.grade(text) == readability.textstat_scores(text)["flesch_kincaid_grade"]
+
+
+def test_joined_counts_equal_counts_of_the_joined_text() -> None:
+    """Section and document counts summed from per-block counts equal a count of their text."""
+    for path in sorted((ROOT / "content").glob("*.txt")):
+        doc = parse(str(path), path.read_text(encoding="utf-8"))
+        groups = [readability.prose_blocks(doc)] + [readability.section_blocks(doc, s) for s in doc.sections]
+        for blocks in groups:
+            text = readability.text_of_blocks(doc, blocks)
+            assert readability.blocks_counts(doc, blocks) == readability.count(text)
+            assert readability.blocks_counts(doc, blocks).scores() == readability.textstat_scores(text)
+
+
+_PARTS = st.lists(_WORDS, min_size=1, max_size=12).map(" ".join).map(
+    lambda t: t if t.rstrip()[-1:] in ".!?…" else t + ".")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_PARTS, min_size=1, max_size=5), st.booleans())
+def test_sums_of_part_counts_equal_counts_of_the_joined_parts(parts: list[str], ellipsis: bool) -> None:
+    parts = [" ".join(p.split()) + ("…" if ellipsis and i % 2 == 0 else "") for i, p in enumerate(parts)]
+    parts = [p for p in parts if p]
+    if not parts:
+        return
+    joined = readability._joined([(p, readability.count(p)) for p in parts])
+    assert joined == readability.count(" ".join(parts))

@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 import types
 from functools import lru_cache
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable, NamedTuple
 
-from copydesk.document import Block, Document
+from copydesk.document import Block, Document, Section
 
 METRICS = (
     "flesch_reading_ease",
@@ -25,7 +25,6 @@ METRICS = (
 )
 AUDIENCES = {"children": 6.0, "general": 9.0, "professional": 12.0, "academic": 14.0}
 _TERMINAL = re.compile(r"[.!?…][\"'”’)\]]*$")
-_SPACES = re.compile(r"\s+")
 
 
 class _Syllables(dict):
@@ -106,7 +105,7 @@ def text_of_blocks(document: Document, blocks: Iterable[Block]) -> str:
     """Prose of ``blocks`` for scoring; headings and list items end as sentences."""
     parts = []
     for b in blocks:
-        t = _SPACES.sub(" ", document.prose[b.start:b.end]).strip()
+        t = " ".join(document.prose[b.start:b.end].split())
         if not t:
             continue
         if not _TERMINAL.search(t):
@@ -131,47 +130,167 @@ def textstat_scores(text: str) -> dict[str, float]:
 
 _LANG = "en_US"
 _WORD_MEMO_MAX = 200_000
+# textstat 0.7.x's text primitives, with its own expressions, compiled once:
+_PUNCTUATION = re.compile(r"[^\w\s\']")  # remove_punctuation keeps apostrophes ...
+_PIECE = re.compile(r"\b[^.!?]+[.!?]*", re.UNICODE)  # count_sentences' pieces of text
+_WORDY_TOKEN = re.compile(r"\w\S*")  # a whitespace-separated token with a word character
 
 
 @lru_cache(maxsize=1)
 def _backend() -> types.SimpleNamespace:
-    """textstat's counting functions, unwrapped from their 128-entry caches where they are called
-    once per text (textstat's per-word syllable calls evict whole-text counts from those caches,
-    so each formula recounted the text)."""
+    """textstat's language settings: formula constants, the Dale-Chall easy words, pyphen."""
     textstat_module()
-    from textstat.backend.counts._count_chars import count_chars
-    from textstat.backend.counts._count_letters import count_letters
-    from textstat.backend.counts._count_sentences import count_sentences
-    from textstat.backend.counts._count_syllables import count_syllables
-    from textstat.backend.counts._count_words import count_words
-    from textstat.backend.selections._list_words import list_words
     from textstat.backend.utils._get_lang_cfg import get_lang_cfg
+    from textstat.backend.utils._get_lang_easy_words import get_lang_easy_words
     from textstat.backend.utils._get_pyphen import get_pyphen
-    from textstat.backend.validations._is_difficult_word import is_difficult_word
+    from textstat.backend.utils.constants import RE_NONCONTRACTION_APOSTROPHE
 
     return types.SimpleNamespace(
-        count_chars=count_chars.__wrapped__, count_letters=count_letters.__wrapped__,
-        count_sentences=count_sentences.__wrapped__, count_syllables=count_syllables.__wrapped__,
-        count_words=count_words.__wrapped__, list_words=list_words.__wrapped__,
-        is_difficult_word=is_difficult_word.__wrapped__, cfg=get_lang_cfg,
-        pyphen=lambda: get_pyphen(_LANG),
+        cfg=get_lang_cfg, easy_words=get_lang_easy_words(_LANG), pyphen=get_pyphen(_LANG),
+        threshold=int(get_lang_cfg(_LANG, "syllable_threshold")),
+        apostrophe=re.compile(RE_NONCONTRACTION_APOSTROPHE),  # ... but those of contractions
     )
 
 
+def _clean(b: types.SimpleNamespace, text: str) -> str:
+    """textstat's ``remove_punctuation(text, rm_apostrophe=False)``."""
+    return _PUNCTUATION.sub("", b.apostrophe.sub("", text))
+
+
+_SYLLABLES: dict[str, int] = {}
 _WORD_FACTS: dict[str, tuple[bool, bool, bool]] = {}
 
 
-def _word_facts(b: types.SimpleNamespace, word: str, threshold: int) -> tuple[bool, bool, bool]:
-    """(difficult at ``threshold`` syllables, difficult at 0, three or more syllables) for a word
-    of ``list_words(text)``, by textstat's own per-word functions, memoised."""
-    facts = _WORD_FACTS.get(word)
-    if facts is None:
-        if len(_WORD_FACTS) > _WORD_MEMO_MAX:
-            _WORD_FACTS.clear()
-        facts = _WORD_FACTS[word] = (b.is_difficult_word(word, threshold, _LANG),
-                                     b.is_difficult_word(word, 0, _LANG),
-                                     b.count_syllables(word, _LANG) >= 3)
-    return facts
+def _memoised(memo: dict, keys: list[str], compute: Callable[[str], Any]) -> dict:
+    """``memo`` holding ``compute(key)`` for every key (emptied first when it grows too large)."""
+    if len(memo) > _WORD_MEMO_MAX:
+        memo.clear()
+    for key in set(keys).difference(memo):
+        memo[key] = compute(key)
+    return memo
+
+
+def _word_syllables(b: types.SimpleNamespace, word: str) -> int:
+    """Syllables of one word of ``list_words(text, lowercase=True)`` in textstat's
+    ``count_syllables(text)`` loop: its first CMU pronunciation, else pyphen."""
+    try:  # textstat: cmu_dict[word][0], counting phones that end in a stress digit
+        return sum(1 for p in _cmu()[word][0] if p[-1].isdigit())
+    except (TypeError, IndexError, KeyError):
+        return len(b.pyphen.positions(word)) + 1
+
+
+def _syllables(b: types.SimpleNamespace, words: list[str]) -> int:
+    """Syllables of the words of ``list_words(text, lowercase=True)``, memoised per word."""
+    memo = _memoised(_SYLLABLES, words, lambda word: _word_syllables(b, word))
+    return sum(map(memo.__getitem__, words))
+
+
+def _text_syllables(b: types.SimpleNamespace, text: str) -> int:
+    """textstat's ``count_syllables(text)``."""
+    return _syllables(b, _clean(b, text).lower().split()) if text else 0
+
+
+def _word_sums(b: types.SimpleNamespace, words: list[str]) -> tuple[int, int, int]:
+    """Over the words of ``list_words(text)``: how many are difficult at the syllable threshold
+    (gunning_fog), difficult at 0 syllables (dale_chall) and of three or more syllables (smog),
+    as textstat's ``is_difficult_word(word, threshold)``, ``is_difficult_word(word, 0)`` and
+    ``count_syllables(word) >= 3`` decide."""
+    def facts(word: str) -> tuple[bool, bool, bool]:
+        lower = word.lower()
+        hard = len(word.split()) == 1 and lower not in b.easy_words
+        return (hard and _text_syllables(b, lower) >= b.threshold, hard,
+                _text_syllables(b, word) >= 3)
+
+    columns = tuple(zip(*map(_memoised(_WORD_FACTS, words, facts).__getitem__, words)))
+    return tuple(map(sum, columns)) if columns else (0, 0, 0)  # type: ignore[return-value]
+
+
+class TextCounts(NamedTuple):
+    """textstat's counts of a text, from which its formulas are computed.
+
+    Every field but ``open_end`` is a sum over words or sentence pieces, so the counts of texts
+    joined by spaces are the sums of their counts (see :func:`_joined`)."""
+
+    words: int  # count_words(text): words once punctuation is removed
+    tokens: int  # count_words(text, rm_punctuation=False) == len(text.split())
+    syllables: int  # count_syllables(text)
+    letters: int  # count_letters(text)
+    chars: int  # count_chars(text, ignore_spaces=True)
+    difficult: int  # difficult words at the language's syllable threshold (gunning_fog)
+    hard: int  # difficult words at any length (dale_chall)
+    poly: int  # words of three or more syllables (smog)
+    pieces: int  # count_sentences' pieces of text ...
+    short_pieces: int  # ... and those of at most two words, which it does not count
+    open_end: bool  # the last piece has no . ! or ?, so it runs on into a following text
+
+    @property
+    def blank(self) -> bool:
+        """No character but whitespace (``not text.strip()``): every score is 0."""
+        return self.chars == 0
+
+    @property
+    def sentences(self) -> int:
+        """textstat's ``count_sentences(text)`` for text that is not empty."""
+        return max(1, self.pieces - self.short_pieces)
+
+    def grade(self) -> float:
+        """Flesch-Kincaid grade."""
+        if self.blank:
+            return 0.0
+        wps, spw = _ratio(self.words, self.sentences), _ratio(self.syllables, self.words)
+        return 0.0 if wps == 0 or spw == 0 else round(float((0.39 * wps) + (11.8 * spw) - 15.59), 2)
+
+    def scores(self) -> dict[str, float]:
+        """textstat's seven formulas (textstat 0.7.x backend, ``en_US``), zeros for blank text.
+
+        The same floating-point expressions as textstat's metrics on the same counts, so the
+        results are identical (``tests/test_readability_speed.py`` compares them).
+        """
+        if self.blank:
+            return {m: 0.0 for m in METRICS}
+        b = _backend()
+        words, sentences = self.words, self.sentences
+        wps, spw = _ratio(words, sentences), _ratio(self.syllables, words)
+        out: dict[str, float] = {}
+        # flesch_reading_ease / flesch_kincaid_grade
+        if wps == 0 or spw == 0:
+            out["flesch_reading_ease"] = out["flesch_kincaid_grade"] = 0.0
+        else:
+            out["flesch_reading_ease"] = (b.cfg("en", "fre_base") - b.cfg("en", "fre_sentence_length") * wps
+                                          - b.cfg("en", "fre_syll_per_word") * spw)
+            out["flesch_kincaid_grade"] = (0.39 * wps) + (11.8 * spw) - 15.59
+        # gunning_fog
+        try:
+            per_diff = 100 * self.difficult / words
+            out["gunning_fog"] = 0.4 * (wps + per_diff)
+        except ZeroDivisionError:
+            out["gunning_fog"] = 0.0
+        # smog_index
+        try:
+            out["smog_index"] = (1.043 * (30 * (self.poly / sentences)) ** 0.5) + 3.1291
+        except ZeroDivisionError:
+            out["smog_index"] = 0.0
+        # coleman_liau_index
+        letters = _ratio(self.letters, words) * 100
+        per_word = _ratio(sentences, words) * 100
+        out["coleman_liau_index"] = 0.0 if letters == 0 or per_word == 0 else \
+            (0.058 * letters) - (0.296 * per_word) - 15.8
+        # automated_readability_index
+        a = _ratio(self.chars, self.tokens)
+        out["automated_readability_index"] = 0.0 if a == 0 or wps == 0 else (4.71 * a) + (0.5 * wps) - 21.43
+        # dale_chall_readability_score
+        try:
+            per_hard = 100 * self.hard / words
+            score = (0.1579 * per_hard) + (0.0496 * wps)
+            if per_hard > 5:
+                score += 3.6365
+            out["dale_chall_readability_score"] = score
+        except ZeroDivisionError:
+            out["dale_chall_readability_score"] = 0.0
+        return {m: round(float(out[m]), 2) for m in METRICS}
+
+
+_NO_TEXT = TextCounts(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, False)
 
 
 def _ratio(a: float, b: float) -> float:
@@ -181,122 +300,112 @@ def _ratio(a: float, b: float) -> float:
         return 0.0
 
 
-def _flesch(b: types.SimpleNamespace, text: str) -> tuple[int, int, float, float]:
-    """(words, sentences, words per sentence, syllables per word) as textstat counts them."""
-    words = b.count_words(text)
-    sentences = b.count_sentences(text)
-    return words, sentences, _ratio(words, sentences), _ratio(_text_syllables(b, text), words)
-
-
-def _text_syllables(b: types.SimpleNamespace, text: str) -> int:
-    """textstat's ``count_syllables(text)``: its per-word loop body, memoised per word."""
+def count(text: str) -> TextCounts:
+    """textstat's counts of ``text``, each taken once, by textstat's own rules."""
     if not text:
-        return 0
-    total = 0
-    memo = _TEXT_WORD_SYLLABLES
-    for word in b.list_words(text, lowercase=True):
-        n = memo.get(word)
-        if n is None:
-            if len(memo) > _WORD_MEMO_MAX:
-                memo.clear()
-            try:  # textstat: cmu_dict[word][0], counting phones that end in a stress digit
-                n = sum(1 for p in _cmu()[word][0] if p[-1].isdigit())
-            except (TypeError, IndexError, KeyError):
-                n = len(b.pyphen().positions(word)) + 1
-            memo[word] = n
-        total += n
-    return total
-
-
-_TEXT_WORD_SYLLABLES: dict[str, int] = {}
-
-
-def _seven(text: str) -> dict[str, float]:
-    """textstat's seven formulas (textstat 0.7.x backend, ``en_US``), each count taken once.
-
-    Same counting functions and the same floating-point expressions as textstat's metrics, so
-    the results are identical (``tests/test_readability_speed.py`` compares them).
-    """
+        return _NO_TEXT
     b = _backend()
-    words, sentences, wps, spw = _flesch(b, text)
-    listed = b.list_words(text)
-    out: dict[str, float] = {}
-    # flesch_reading_ease / flesch_kincaid_grade
-    if wps == 0 or spw == 0:
-        out["flesch_reading_ease"] = out["flesch_kincaid_grade"] = 0.0
-    else:
-        out["flesch_reading_ease"] = (b.cfg("en", "fre_base") - b.cfg("en", "fre_sentence_length") * wps
-                                      - b.cfg("en", "fre_syll_per_word") * spw)
-        out["flesch_kincaid_grade"] = (0.39 * wps) + (11.8 * spw) - 15.59
-    # gunning_fog
-    threshold = int(b.cfg(_LANG, "syllable_threshold"))
-    difficult = hard = poly = 0
-    for w in listed:
-        d, h, p = _word_facts(b, w, threshold)
-        difficult += d
-        hard += h
-        poly += p
-    try:
-        per_diff = 100 * difficult / words
-        out["gunning_fog"] = 0.4 * (wps + per_diff)
-    except ZeroDivisionError:
-        out["gunning_fog"] = 0.0
-    # smog_index
-    try:
-        out["smog_index"] = (1.043 * (30 * (poly / sentences)) ** 0.5) + 3.1291
-    except ZeroDivisionError:
-        out["smog_index"] = 0.0
-    # coleman_liau_index
-    letters = _ratio(b.count_letters(text), words) * 100
-    per_word = _ratio(sentences, words) * 100
-    out["coleman_liau_index"] = 0.0 if letters == 0 or per_word == 0 else \
-        (0.058 * letters) - (0.296 * per_word) - 15.8
-    # automated_readability_index
-    a = _ratio(b.count_chars(text, ignore_spaces=True), b.count_words(text, rm_punctuation=False))
-    out["automated_readability_index"] = 0.0 if a == 0 or wps == 0 else (4.71 * a) + (0.5 * wps) - 21.43
-    # dale_chall_readability_score
-    try:
-        per_hard = 100 * hard / words
-        score = (0.1579 * per_hard) + (0.0496 * wps)
-        if per_hard > 5:
-            score += 3.6365
-        out["dale_chall_readability_score"] = score
-    except ZeroDivisionError:
-        out["dale_chall_readability_score"] = 0.0
-    return {m: round(float(out[m]), 2) for m in METRICS}
+    cleaned = _clean(b, text)
+    words = cleaned.split()  # list_words(text)
+    tokens = text.split()  # str.split and regex \s agree on what is whitespace
+    difficult, hard, poly = _word_sums(b, words)
+    pieces = _PIECE.findall(text)
+    # count_words(piece) <= 2: remove_punctuation empties exactly the tokens without a word
+    # character (an apostrophe it keeps is followed by a letter)
+    piece_words = map(len, map(_WORDY_TOKEN.findall, pieces))
+    return TextCounts(
+        words=len(words),
+        tokens=len(tokens),
+        syllables=_syllables(b, cleaned.lower().split()),
+        # count_letters: the word characters, i.e. the cleaned words less their apostrophes
+        letters=sum(map(len, words)) - cleaned.count("'"),
+        chars=sum(map(len, tokens)),
+        difficult=difficult, hard=hard, poly=poly,
+        pieces=len(pieces),
+        short_pieces=sum(1 for n in piece_words if n <= 2),
+        open_end=bool(pieces) and pieces[-1][-1] not in ".!?",
+    )
 
 
-@lru_cache(maxsize=512)
-def _scores(text: str) -> tuple[tuple[str, float], ...]:
-    return tuple(_seven(text).items())
+def _joined(parts: list[tuple[str, TextCounts]]) -> TextCounts:
+    """``count(" ".join(texts))`` for scoring texts (as :func:`text_of_blocks` makes them: stripped,
+    ending in a terminal mark) from their counts: words and sentence pieces do not cross the
+    spaces between them, unless a piece runs on past a text ending in "…" (then recount)."""
+    if any(c.open_end for _, c in parts[:-1]):
+        return count(" ".join(t for t, _ in parts))
+    if len(parts) == 1:
+        return parts[0][1]
+    sums = [sum(column) for column in zip(*(c for _, c in parts))][:-1]  # open_end is not a sum
+    return TextCounts(*sums, open_end=parts[-1][1].open_end)
 
 
 def scores(text: str) -> dict[str, float]:
     """All seven textstat formulas for ``text`` (zeros for empty text), equal to textstat's own."""
-    if not text.strip():
-        return {m: 0.0 for m in METRICS}
-    return dict(_scores(text))
+    return count(text).scores()
 
 
 def grade(text: str) -> float:
     """Flesch-Kincaid grade of ``text``."""
-    if not text.strip():
-        return 0.0
-    b = _backend()
-    _, _, wps, spw = _flesch(b, text)
-    return 0.0 if wps == 0 or spw == 0 else round(float((0.39 * wps) + (11.8 * spw) - 15.59), 2)
+    return count(text).grade()
+
+
+def _memo(document: Document) -> dict[str, Any]:
+    """Readability counts cached on the document (shared by :func:`document_stats` and the checks)."""
+    return document.__dict__.setdefault("_readability", {})
+
+
+def _block_part(document: Document, block: Block) -> tuple[str, TextCounts] | None:
+    """The block's scoring text (see :func:`text_of_blocks`) and its counts; ``None`` if empty."""
+    parts = _memo(document).setdefault("parts", {})
+    if block not in parts:
+        text = text_of_blocks(document, [block])
+        parts[block] = (text, count(text)) if text else None
+    return parts[block]
+
+
+def blocks_counts(document: Document, blocks: Iterable[Block]) -> TextCounts:
+    """``count(text_of_blocks(document, blocks))``, from per-block counts cached on the document."""
+    key = tuple(blocks)
+    cache = _memo(document).setdefault("joined", {})
+    if key not in cache:
+        parts = [p for p in (_block_part(document, b) for b in key) if p is not None]
+        cache[key] = _joined(parts) if parts else _NO_TEXT
+    return cache[key]
+
+
+def prose_blocks(document: Document) -> list[Block]:
+    """The blocks that are scored: all but reference-list entries."""
+    return [b for b in document.blocks if b.kind != "reference"]
+
+
+def section_blocks(document: Document, section: Section) -> list[Block]:
+    """A section's scored blocks (its heading excluded)."""
+    return [document.blocks[i] for i in section.blocks if document.blocks[i].kind != "reference"]
+
+
+def block_word_counts(document: Document) -> list[int]:
+    """Words (:meth:`Document.words`) per block, cached on the document."""
+    memo = _memo(document)
+    if "block_words" not in memo:
+        memo["block_words"] = [len(document.words(b.start, b.end)) for b in document.blocks]
+    return memo["block_words"]
+
+
+def sentence_word_counts(document: Document) -> list[int]:
+    """Words (:meth:`Document.words`) per sentence, cached on the document."""
+    memo = _memo(document)
+    if "sentence_words" not in memo:
+        memo["sentence_words"] = [len(document.words(s.start, s.end)) for s in document.sentences]
+    return memo["sentence_words"]
 
 
 def document_stats(document: Document) -> dict:
     """The ``stats`` object of the JSON report."""
-    prose_blocks = [b for b in document.blocks if b.kind != "reference"]
-    text = text_of_blocks(document, prose_blocks)
-    words = sum(len(document.words(b.start, b.end)) for b in document.blocks)
     return {
-        "words": words,
+        "words": sum(block_word_counts(document)),
         "sentences": len(document.sentences),
         "paragraphs": sum(1 for b in document.blocks if b.kind in ("paragraph", "quote", "list_item")),
-        "readability": scores(text),
+        "readability": blocks_counts(document, prose_blocks(document)).scores(),
         "sections": section_stats(document),
     }
 
@@ -305,16 +414,16 @@ def section_stats(document: Document) -> list[dict]:
     """Per section (heading to heading): its span, word count and Flesch-Kincaid grade."""
     out = []
     for section in document.sections:
-        blocks = [document.blocks[i] for i in section.blocks if document.blocks[i].kind != "reference"]
+        blocks = section_blocks(document, section)
         if not blocks:
             continue
-        text = text_of_blocks(document, blocks)
+        counts = blocks_counts(document, blocks)
         heading = document.blocks[section.heading] if section.heading is not None else None
         out.append({
             "heading": " ".join(document.prose[heading.start:heading.end].split()) if heading else None,
             "start": section.start,
             "end": section.end,
-            "words": len(text.split()),
-            "grade": grade(text),
+            "words": counts.tokens,
+            "grade": counts.grade(),
         })
     return out

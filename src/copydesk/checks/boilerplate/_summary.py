@@ -11,16 +11,16 @@ inside LSH buckets, which are capped).
 from __future__ import annotations
 
 import bisect
+import itertools
 import os
 from collections import defaultdict
 from dataclasses import dataclass, field
 import numpy as np
 
 from copydesk.document import Document
+from copydesk.checks.boilerplate._facts import facts
 from copydesk.checks.boilerplate._layout import prose_weight
-from copydesk.checks.boilerplate._text import (
-    AllowList, UnionFind, band_keys, estimate, normalise, shingles, signatures, stable_hash, words,
-)
+from copydesk.checks.boilerplate._text import AllowList, UnionFind, band_keys, estimate
 
 MAX_BUCKET = 200  # a band bucket larger than this is template text, compared by its exact key instead
 
@@ -68,24 +68,25 @@ def summarise(doc: Document, *, group_by: str = "folder", min_words: int = 6, sh
     """
     if allow is not None and not (allow.exact or allow.patterns):
         allow = None
+    shared = facts(doc)  # what the other boilerplate checks of this document derive too
     blocks = []
-    for b in doc.blocks:
-        text = doc.prose[b.start:b.end]
-        norm = normalise(text)
-        if norm:
-            blocks.append(Passage("block", b.start, b.end, stable_hash(norm), len(norm.split()), b.kind,
-                                  **(_details(doc, b.start, b.end, allow, weight=prose_weight(text))
-                                     if "block" in details else {})))
+    for j, key, n_words in shared.block_keys:
+        b = doc.blocks[j]
+        extra: dict = {}
+        if "block" in details:
+            weight = prose_weight(shared.block_texts[j], shared.block_tokens[j])
+            extra = _details(doc, b.start, b.end, allow, weight=weight)
+        blocks.append(Passage("block", b.start, b.end, key, n_words, b.kind, **extra))
     starts = [b.start for b in blocks]
     sents = []
-    long = [(s, toks) for s in doc.sentences for toks in [words(doc.prose[s.start:s.end])] if len(toks) >= min_words]
-    sigs = signatures([shingles(toks, shingle) for _, toks in long], num_perm)  # one numpy pass
-    for (s, toks), sig in zip(long, sigs):
-        extra: dict = {}
+    long = [i for i, toks in enumerate(shared.sentence_words) if len(toks) >= min_words]
+    for i, sig in zip(long, shared.signatures(long, shingle, num_perm)):
+        s = doc.sentences[i]
+        extra = {}
         if "sentence" in details:
             j = bisect.bisect_right(starts, s.start) - 1
             extra = _details(doc, s.start, s.end, allow, block=j if j >= 0 and blocks[j].end >= s.start else -1)
-        sents.append(Passage("sentence", s.start, s.end, stable_hash(" ".join(toks)), len(toks),
+        sents.append(Passage("sentence", s.start, s.end, shared.sentence_key(i), len(shared.sentence_words[i]),
                              doc.blocks[s.block].kind, sig, band_keys(sig, threshold), **extra))
     return Summary(doc.path, group_of(doc.path, group_by), blocks, sents)
 
@@ -124,15 +125,8 @@ def near_clusters(summaries: list[Summary], threshold: float) -> list[list[Ref]]
         else:
             first[k] = n
             reps.append(n)
-    buckets: dict[tuple[str, int], list[int]] = defaultdict(list)
-    for n in reps:
-        i, j = refs[n]
-        for key in summaries[i].sentences[j].bands:
-            buckets[(summaries[i].group, key)].append(n)
     checked: set[tuple[int, int]] = set()
-    for members in buckets.values():
-        if len(members) < 2:
-            continue
+    for members in _shared_buckets(summaries, refs, reps):
         members = members[:MAX_BUCKET]
         for a_pos, a in enumerate(members):
             pa = summaries[refs[a][0]].sentences[refs[a][1]]
@@ -147,3 +141,26 @@ def near_clusters(summaries: list[Summary], threshold: float) -> list[list[Ref]]
     for n, r in enumerate(refs):
         clusters[uf.find(n)].append(r)
     return [c for c in clusters.values() if len(c) > 1]
+
+
+def _shared_buckets(summaries: list[Summary], refs: list[Ref], reps: list[int]) -> list[list[int]]:
+    """The LSH buckets (same group and band key) of two or more of ``reps``, members in ``reps``
+    order (the order of the buckets does not change the clusters)."""
+    group_ids: dict[str, int] = {}
+    bands, groups = [], []
+    for n in reps:
+        i, j = refs[n]
+        bands.append(summaries[i].sentences[j].bands)
+        groups.append(group_ids.setdefault(summaries[i].group, len(group_ids)))
+    counts = [len(b) for b in bands]
+    key = np.fromiter(itertools.chain.from_iterable(bands), dtype=np.uint64, count=sum(counts))
+    member = np.repeat(np.array(reps, dtype=np.int64), counts)
+    group = np.repeat(np.array(groups, dtype=np.int64), counts)
+    order = np.lexsort((member, key, group))
+    key, group, member = key[order], group[order], member[order]
+    first = np.ones(len(key), dtype=bool)  # entry k opens a bucket
+    first[1:] = (key[1:] != key[:-1]) | (group[1:] != group[:-1])
+    starts = np.flatnonzero(first)
+    ends = np.append(starts[1:], len(key))
+    shared = ends - starts > 1
+    return [member[a:b].tolist() for a, b in zip(starts[shared].tolist(), ends[shared].tolist())]

@@ -6,17 +6,17 @@ different workers can be merged.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from functools import lru_cache
-from typing import Iterable, Sequence
+from hashlib import blake2b, sha1
+from typing import Any, Iterable, Sequence
 
 import numpy as np
 import regex
 
 from copydesk.clusters import UnionFind  # noqa: F401  (used by _summary and distributed)
 
-_WORD = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
+WORD = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")  # a word, with inner apostrophes or hyphens
 _NONWORD = re.compile(r"[\W_]+")
 _TERMINAL = tuple(".!?…:;\"”’)")
 _SMALL = frozenset("a an the and or but of in on to for with at by from as is are vs via into over "
@@ -29,12 +29,12 @@ def normalise(text: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    return [w.lower() for w in _WORD.findall(text)]
+    return [w.lower() for w in WORD.findall(text)]
 
 
 def stable_hash(text: str) -> int:
     """A 64-bit hash that is the same in every process (unlike ``hash``)."""
-    return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "big")
+    return int.from_bytes(blake2b(text.encode("utf-8"), digest_size=8).digest(), "big")
 
 
 def shingles(tokens: Sequence[str], size: int) -> set[str]:
@@ -93,10 +93,6 @@ def _fmix32(hv: np.ndarray) -> np.ndarray:
     return hv ^ (hv >> np.uint32(16))
 
 
-def _sha1_32(data: bytes) -> int:
-    return int.from_bytes(hashlib.sha1(data).digest()[:4], "little")
-
-
 def signatures(shingle_sets: Sequence[Iterable[str]], num_perm: int) -> list[np.ndarray]:
     """MinHash signatures (uint32 arrays) of many shingle sets at once.
 
@@ -105,29 +101,33 @@ def signatures(shingle_sets: Sequence[Iterable[str]], num_perm: int) -> list[np.
     thousand shingles at a time (one datasketch object per sentence dominated the boilerplate checks).
     """
     out: list[np.ndarray] = []
-    hashes: list[int] = []
+    digests: list[bytes] = []
     bounds = [0]
     for shingle_set in shingle_sets:
-        hashes.extend(_sha1_32(s.encode("utf-8")) for s in shingle_set)
-        bounds.append(len(hashes))
-        if len(hashes) >= _BATCH:
-            out.extend(_minima(hashes, bounds, num_perm))
-            hashes, bounds = [], [0]
-    out.extend(_minima(hashes, bounds, num_perm))
+        digests.extend([sha1(s.encode("utf-8")).digest() for s in shingle_set])
+        bounds.append(len(digests))
+        if len(digests) >= _BATCH:
+            out.extend(_minima(digests, bounds, num_perm))
+            digests, bounds = [], [0]
+    out.extend(_minima(digests, bounds, num_perm))
     return out
 
 
 _BATCH = 4096  # shingles per numpy pass: bounded memory (4096 x num_perm x 4 bytes)
 
 
-def _minima(hashes: list[int], bounds: list[int], num_perm: int) -> list[np.ndarray]:
+def _minima(digests: list[bytes], bounds: list[int], num_perm: int) -> list[np.ndarray]:
+    """Per set ``digests[lo:hi]`` (``bounds``), the minimum of each permuted hash; empty sets: all max."""
+    empty = np.full(num_perm, _MAX32, dtype=np.uint32)
+    starts = [lo for lo, hi in zip(bounds, bounds[1:]) if hi > lo]
+    if not starts:
+        return [empty.copy() for _ in bounds[1:]]
+    # datasketch hashes a shingle to the first 4 bytes of its SHA-1 digest, read little-endian
+    hv = np.frombuffer(b"".join(digests), dtype="<u4")[::5].astype(np.uint32)
     a, b = _permutations(num_perm)
-    if not hashes:
-        return [np.full(num_perm, _MAX32, dtype=np.uint32) for _ in bounds[1:]]
-    hv = _fmix32(np.array(hashes, dtype=np.uint32)).reshape(-1, 1)
-    phv = hv * a + b  # uint32 arithmetic wraps: mod 2**32, as datasketch's
-    return [phv[lo:hi].min(axis=0) if hi > lo else np.full(num_perm, _MAX32, dtype=np.uint32)
-            for lo, hi in zip(bounds, bounds[1:])]
+    phv = _fmix32(hv).reshape(-1, 1) * a + b  # uint32 arithmetic wraps: mod 2**32, as datasketch's
+    mins = iter(np.minimum.reduceat(phv, starts, axis=0))  # row k: the set starting at starts[k]
+    return [next(mins) if hi > lo else empty.copy() for lo, hi in zip(bounds, bounds[1:])]
 
 
 def signature(shingle_set: Iterable[str], num_perm: int) -> np.ndarray:
@@ -135,29 +135,38 @@ def signature(shingle_set: Iterable[str], num_perm: int) -> np.ndarray:
     return signatures([shingle_set], num_perm)[0]
 
 
+@lru_cache(maxsize=16)
+def _band_hashers(bands: int) -> tuple[Any, ...]:
+    """Per band, an empty blake2b personalised with the band's index (copied for each key: faster
+    than making one)."""
+    return tuple(blake2b(digest_size=8, person=k.to_bytes(2, "big") + b"bp") for k in range(bands))
+
+
 def band_keys(sig: np.ndarray, threshold: float) -> tuple[int, ...]:
     """One 64-bit key per LSH band; passages sharing a key are candidate near-duplicates."""
     bands, rows = lsh_params(threshold, len(sig))
+    data, width = sig.tobytes(), rows * sig.itemsize  # band k: sig[k * rows:(k + 1) * rows]
     keys = []
-    for b in range(bands):
-        chunk = sig[b * rows:(b + 1) * rows].tobytes()
-        digest = hashlib.blake2b(chunk, digest_size=8, person=b.to_bytes(2, "big") + b"bp").digest()
-        keys.append(int.from_bytes(digest, "big"))
+    for k, empty in enumerate(_band_hashers(bands)):
+        h = empty.copy()
+        h.update(data[k * width:(k + 1) * width])
+        keys.append(int.from_bytes(h.digest(), "big"))
     return tuple(keys)
 
 
 def estimate(sig_a: np.ndarray, sig_b: np.ndarray) -> float:
-    """Jaccard similarity estimated from two signatures."""
-    return float(np.mean(sig_a == sig_b))
+    """Jaccard similarity estimated from two signatures (the share of equal values)."""
+    return int(np.count_nonzero(sig_a == sig_b)) / len(sig_a)
 
 
-def is_ui_like(text: str, max_words: int = 8) -> bool:
+def is_ui_like(text: str, max_words: int = 8, tokens: list[str] | None = None) -> bool:
     """A short line that reads like an interface label, name or link, not a sentence.
 
     Passes (UI-like): "Share this page", "Craig Childress, Psy.D.", "Most Popular".
     Fails (a sentence): "The antidote is the opposite."
+    ``tokens``, when given, are the line's words as written (``WORD.findall(text)``).
     """
-    ws = _WORD.findall(text)
+    ws = WORD.findall(text) if tokens is None else tokens
     if not ws or len(ws) > max_words:
         return False
     s = text.strip()

@@ -11,13 +11,13 @@ quoted inside another one.
 
 from __future__ import annotations
 
-import re
 from typing import Iterator
 
 from copydesk.document import Document
 from copydesk.findings import Location, Problem
+from copydesk.checks.boilerplate._facts import facts
 from copydesk.checks.boilerplate._summary import exact_clusters, near_clusters, summarise
-from copydesk.checks.boilerplate._text import AllowList, is_ui_like, normalise
+from copydesk.checks.boilerplate._text import WORD, AllowList, is_ui_like, normalise
 
 ID = "boilerplate.repeated-in-document"
 CATEGORY = "boilerplate"
@@ -35,8 +35,6 @@ OPTIONS = {
     "allow": {"type": "array", "items": {"type": "string"}, "default": []},
 }
 
-_WORD = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
-
 
 def _kind(document: Document, spans: list[tuple[int, int]]) -> str:
     return "chrome" if any(is_ui_like(document.prose[s:e]) for s, e in spans) else "refrain"
@@ -46,16 +44,24 @@ def _quoted(document: Document, phrase: list[str], skip: set[tuple[int, int]]) -
     """Other sentences that contain ``phrase`` (a short repeated sentence) as a word sequence."""
     out = []
     n = len(phrase)
-    for s in document.sentences:
+    for s, toks in zip(document.sentences, facts(document).sentence_words):
         if (s.start, s.end) in skip:
             continue
-        ms = list(_WORD.finditer(document.prose, s.start, s.end))
-        toks = [m.group().lower() for m in ms]
-        for k in range(len(toks) - n + 1):
-            if toks[k:k + n] == phrase:
-                out.append((ms[k].start(), ms[k + n - 1].end()))
-                break
+        k = _find(toks, phrase)
+        if k is not None:
+            ms = list(WORD.finditer(document.prose, s.start, s.end))
+            out.append((ms[k].start(), ms[k + n - 1].end()))
     return out
+
+
+def _find(tokens: list[str], phrase: list[str]) -> int | None:
+    """The first ``k`` where ``tokens[k:k + len(phrase)] == phrase`` (words hold no spaces, so
+    this is where the joined phrase is found, between spaces, in the joined tokens)."""
+    if not phrase:
+        return 0
+    line = f" {' '.join(tokens)} "
+    at = line.find(f" {' '.join(phrase)} ")
+    return None if at < 0 else line.count(" ", 0, at)
 
 
 def check(document: Document, options: dict) -> Iterator[Problem]:

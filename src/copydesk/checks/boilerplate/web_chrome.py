@@ -16,11 +16,9 @@ from __future__ import annotations
 
 from typing import Iterator
 
-import regex
-
 from copydesk.document import Document
 from copydesk.findings import Problem
-from copydesk.checks.boilerplate._layout import chrome_lines
+from copydesk.checks.boilerplate._layout import PatternPack, chrome_lines
 from copydesk.checks.boilerplate._text import AllowList
 
 ID = "boilerplate.web-chrome"
@@ -47,26 +45,20 @@ OPTIONS = {
     "allow": {"type": "array", "items": {"type": "string"}, "default": []},
 }
 
-_cache: dict[tuple[tuple[str, str], ...], list[tuple[str, regex.Pattern]]] = {}
+_cache: dict[tuple[tuple[str, str], ...], PatternPack] = {}
 
 
-def compile_patterns(entries: list[dict]) -> list[tuple[str, regex.Pattern]]:
+def compile_patterns(entries: list[dict]) -> PatternPack:
     key = tuple((e["kind"], e["regex"]) for e in entries)
     if key not in _cache:
-        out = []
-        for kind, rx in key:
-            try:
-                out.append((kind, regex.compile(rx, regex.IGNORECASE | regex.V0)))
-            except regex.error as exc:
-                raise ValueError(f"web-chrome pattern {rx!r} ({kind}) does not compile: {exc}") from None
-        _cache[key] = out
+        _cache[key] = PatternPack(list(key))
     return _cache[key]
 
 
 def check(document: Document, options: dict) -> Iterator[Problem]:
     allow = AllowList(options.get("allow", ()))
-    pats = compile_patterns(list(options["patterns"]) + list(options["extra_patterns"]))
-    for b, kind, why in chrome_lines(document, pats, options):
+    pack = compile_patterns(list(options["patterns"]) + list(options["extra_patterns"]))
+    for b, kind, why in chrome_lines(document, pack, options):
         text = document.text[b.start:b.end]
         if allow.allows(text):
             continue

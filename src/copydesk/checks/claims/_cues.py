@@ -13,6 +13,8 @@ from typing import Any, Iterable, Iterator, Sequence
 
 import yaml
 
+from copydesk.checks.claims._prefilter import Prefilter, may_be_empty, requirements
+
 BUILTIN_RULES = Path(__file__).resolve().parents[2] / "rules"
 
 _BOUND_L = r"(?<![\w\-’'])"
@@ -49,35 +51,123 @@ def _spaces(entry: str) -> str:
     return "".join(out)
 
 
-@lru_cache(maxsize=256)
-def _compile(entries: tuple[str, ...]) -> re.Pattern[str] | None:
-    alts = []
+class Cues:
+    """A compiled cue list: one regex, and a :class:`~._prefilter.Prefilter` that narrows it, per
+    sentence, to the cues whose words the sentence has (none, mostly)."""
+
+    def __init__(self, bodies: list[str], prefilter: Prefilter | None) -> None:
+        self._bodies = bodies
+        self.pattern = _bounded(bodies) if bodies else None
+        self._prefilter = prefilter
+        self._singles: dict[int, re.Pattern[str]] = {}  # cue index -> its own regex, compiled when needed
+
+    def _narrowed(self, text: str) -> list[re.Pattern[str]] | None:
+        """The cues that may match in ``text``, each as a regex, in list order; ``None`` for all.
+
+        A cue that cannot match anywhere in the text is never the alternative that matches, so
+        leaving it out changes no match."""
+        cues = self._prefilter.cues(text) if self._prefilter is not None else None
+        if cues is None or len(cues) == len(self._bodies):
+            return None
+        return [self._single(i) for i in sorted(cues)]
+
+    def _single(self, i: int) -> re.Pattern[str]:
+        pattern = self._singles.get(i)
+        if pattern is None:
+            pattern = self._singles[i] = _bounded([self._bodies[i]])
+        return pattern
+
+    def possible(self, text: str) -> bool:
+        """False only if no cue can match in ``text``."""
+        return self.pattern is not None and self._narrowed(text) != []
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        """Matches of any cue in ``text``."""
+        if self.pattern is None:
+            return iter(())
+        narrowed = self._narrowed(text)
+        if narrowed is None:
+            return self.pattern.finditer(text)
+        return _alternation_finditer(narrowed, text) if narrowed else iter(())
+
+    def first(self, text: str) -> re.Match[str] | None:
+        """The first match in ``text``."""
+        return next(self.finditer(text), None)
+
+    def opens(self, text: str) -> bool:
+        """Whether a cue matches at the start of ``text``."""
+        if self.pattern is None:
+            return False
+        narrowed = self._narrowed(text)
+        if narrowed is None:
+            return self.pattern.match(text) is not None
+        return any(p.match(text) for p in narrowed)
+
+
+def _bounded(bodies: list[str]) -> re.Pattern[str]:
+    """The alternation of ``bodies``, at word boundaries, case-insensitive."""
+    return re.compile(_BOUND_L + "(?:" + "|".join(f"(?:{b})" for b in bodies) + ")" + _BOUND_R, re.I)
+
+
+def _alternation_finditer(patterns: list[re.Pattern[str]], text: str) -> Iterator[re.Match[str]]:
+    """What ``finditer`` of the alternation of ``patterns`` finds, from each one's leftmost matches.
+
+    The alternation matches first where any of them does, with the first of those that match
+    there. None of them may match empty text."""
+    ahead = [p.search(text) for p in patterns]
+    pos = 0
+    while True:
+        best = None
+        for i, m in enumerate(ahead):
+            if m is not None and m.start() < pos:
+                m = ahead[i] = patterns[i].search(text, pos)
+            if m is not None and (best is None or m.start() < best.start()):
+                best = m
+        if best is None:
+            return
+        yield best
+        pos = best.end()
+
+
+def _bodies(entries: tuple[str, ...]) -> list[str]:
+    """The regex of each entry, longest entry first."""
+    bodies = []
     for entry in sorted({e.strip() for e in entries if e and e.strip()}, key=len, reverse=True):
         body = _spaces(entry)
         try:
             re.compile(body)
         except re.error as exc:
             raise CueError(f"cue {entry!r} is not a valid regular expression ({exc})") from None
-        alts.append(f"(?:{body})")
-    if not alts:
-        return None
-    return re.compile(_BOUND_L + "(?:" + "|".join(alts) + ")" + _BOUND_R, re.I)
+        bodies.append(body)
+    return bodies
+
+
+@lru_cache(maxsize=256)
+def _compile(entries: tuple[str, ...]) -> Cues:
+    bodies = _bodies(entries)
+    # narrowed, the list must not renumber groups (a back-reference would notice), nor match empty text
+    if not bodies or any(re.compile(b).groups or may_be_empty(b) for b in bodies):
+        return Cues(bodies, None)
+    return Cues(bodies, Prefilter([requirements(b) for b in bodies]))
+
+
+def cues(entries: Iterable[str]) -> Cues:
+    """The compiled cue list (cached)."""
+    return _compile(tuple(entries))
 
 
 def compile_cues(entries: Iterable[str]) -> re.Pattern[str] | None:
     """One regex for a list of cue phrases (``None`` for an empty list)."""
-    return _compile(tuple(entries))
+    return cues(entries).pattern
 
 
 def find(entries: Sequence[str], text: str) -> Iterator[re.Match[str]]:
     """Matches of any cue in ``text``."""
-    pattern = compile_cues(entries)
-    if pattern is not None:
-        yield from pattern.finditer(text)
+    return cues(entries).finditer(text)
 
 
 def first(entries: Sequence[str], text: str) -> re.Match[str] | None:
-    return next(find(entries, text), None)
+    return cues(entries).first(text)
 
 
 def cue_list(default: Sequence[str], description: str) -> dict:

@@ -177,8 +177,7 @@ def _citation_only(document: Document, sentence: Sentence) -> bool:
 
 
 def _opens_with(entries: Sequence[str], text: str) -> bool:
-    m = _cues.first(entries, text.lstrip(" \t\"“‘'(—–-"))
-    return bool(m) and m.start() == 0
+    return _cues.cues(entries).opens(text.lstrip(" \t\"“‘'(—–-"))
 
 
 class DocumentSupport:
@@ -186,9 +185,13 @@ class DocumentSupport:
 
     def __init__(self, document: Document, options: dict[str, Any]) -> None:
         self.doc = document
-        self.opts = {k: _cues.edited(options, k, v["default"]) if v.get("type") == "array" else options.get(k, v["default"])
-                     for k, v in SUPPORT_OPTIONS.items()}
+        self.opts = support_options(options)
         self._own: dict[int, str | None] = {}
+        self._support: dict[int, str | None] = {}
+        self._exemption: dict[str, str | None] = {}
+        self._opinion = _cues.cues(self.opts.get("opinion_markers", DEFAULT_OPINION))
+        self._advice = _cues.cues(self.opts.get("advice_markers", DEFAULT_ADVICE))
+        self._imperatives = {w.lower() for w in self.opts.get("imperative_verbs", DEFAULT_IMPERATIVES)}
 
     def own(self, i: int) -> str | None:
         if i not in self._own:
@@ -196,7 +199,12 @@ class DocumentSupport:
         return self._own[i]
 
     def support(self, i: int) -> str | None:
-        """Why sentence ``i`` counts as supported, or ``None``."""
+        """Why sentence ``i`` counts as supported, or ``None`` (cached)."""
+        if i not in self._support:
+            self._support[i] = self._find_support(i)
+        return self._support[i]
+
+    def _find_support(self, i: int) -> str | None:
         own = self.own(i)
         if own:
             return own
@@ -221,7 +229,12 @@ class DocumentSupport:
         return None
 
     def exemption(self, text: str) -> str | None:
-        """'question', 'quotation', 'opinion' or 'advice' when a claim check should stay quiet."""
+        """'question', 'quotation', 'opinion' or 'advice' when a claim check should stay quiet (cached)."""
+        if text not in self._exemption:
+            self._exemption[text] = self._find_exemption(text)
+        return self._exemption[text]
+
+    def _find_exemption(self, text: str) -> str | None:
         t = text.strip()
         if t.endswith("?") or t.endswith("?”") or t.endswith("?\""):
             return "question"
@@ -229,13 +242,12 @@ class DocumentSupport:
             close = max(t.rfind(c) for c in _QUOTES_CLOSE)
             if close >= len(t) - 25:
                 return "quotation"
-        if _cues.first(self.opts.get("opinion_markers", DEFAULT_OPINION), t):
+        if self._opinion.first(t):
             return "opinion"
-        if _cues.first(self.opts.get("advice_markers", DEFAULT_ADVICE), t):
+        if self._advice.first(t):
             return "advice"
         first_word = re.match(r"[\"“‘'(]*([A-Za-z’']+)", t)
-        if first_word and first_word.group(1).lower() in {
-                w.lower() for w in self.opts.get("imperative_verbs", DEFAULT_IMPERATIVES)}:
+        if first_word and first_word.group(1).lower() in self._imperatives:
             second = t[first_word.end():].lstrip()
             # "Act accordingly." / "Stay calm" but not "Use of ..." or "Practice shows ..."
             if not re.match(r"(?:of|is|are|was|were|has|have|shows?|can|may)\b", second):
@@ -243,9 +255,25 @@ class DocumentSupport:
         return None
 
 
+def support_options(options: dict[str, Any]) -> dict[str, Any]:
+    """The support options in effect: defaults, and list options with their ``add``/``remove`` edits."""
+    return {k: _cues.edited(options, k, v["default"]) if v.get("type") == "array" else options.get(k, v["default"])
+            for k, v in SUPPORT_OPTIONS.items()}
+
+
+def _support_key(options: dict[str, Any]) -> tuple:
+    """The options that :class:`DocumentSupport` reads, hashable."""
+    def frozen(value: Any) -> Any:
+        return tuple(value) if isinstance(value, list) else value
+
+    edits = tuple(tuple(sorted((k, frozen(v)) for k, v in (options.get(e) or {}).items() if k in SUPPORT_OPTIONS))
+                  for e in ("add", "remove"))
+    return tuple((k, frozen(options.get(k))) for k in SUPPORT_OPTIONS) + edits
+
+
 def analysis(document: Document, options: dict[str, Any]) -> DocumentSupport:
     """A cached :class:`DocumentSupport` for this document and these support options."""
-    key = repr(sorted((k, v) for k, v in options.items() if k in SUPPORT_OPTIONS or k in ("add", "remove")))
+    key = _support_key(options)
     cache = document.__dict__.setdefault("_claims_support", {})
     if key not in cache:
         cache[key] = DocumentSupport(document, options)

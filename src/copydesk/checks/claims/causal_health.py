@@ -35,14 +35,14 @@ _HEDGED_ADVICE = re.compile(r"^\s*(?:if|when|whether)\b", re.I)
 
 def check(document: Document, options: dict) -> Iterator[Problem]:
     score = options["score"]
-    terms_list = _claim.cues(options, "terms")
-    verbs_list = _claim.cues(options, "verbs")
+    terms = _cues.cues(_claim.cues(options, "terms"))
+    verbs = _cues.cues(_claim.cues(options, "verbs"))
 
     def find(text: str) -> list[_claim.Hit]:
-        term = _cues.first(terms_list, text)
+        term = terms.first(text)
         if term is None or _HEDGED_ADVICE.match(text):
             return []
-        verb = _cues.first(verbs_list, text)
+        verb = verbs.first(text)
         if verb is None:
             return []
         return [_claim.Hit(min(term.start(), verb.start()), max(term.end(), verb.end()),

@@ -39,23 +39,24 @@ OPTIONS = _claim.options({
 
 def check(document: Document, options: dict) -> Iterator[Problem]:
     hs, qs, ss = options["hedge_score"], options["quantifier_score"], options["superlative_score"]
-    hedges_list = _claim.cues(options, "hedges")
-    quantifiers_list = _claim.cues(options, "quantifiers")
-    superlatives_list = _claim.cues(options, "superlatives")
+    hedges = _cues.cues(_claim.cues(options, "hedges"))
+    quantifiers = _cues.cues(_claim.cues(options, "quantifiers"))
+    superlatives = _cues.cues(_claim.cues(options, "superlatives"))
 
     def find(text: str) -> list[_claim.Hit]:
+        # the first cue of the sentence; on a tie, hedges before quantifiers before superlatives
         hits = [_claim.Hit(m.start(), m.end(),
                            f"hedge '{m.group(0)}': if the claim rests on evidence, cite it; if it is uncertain, "
                            "say why", hs)
-                for m in _cues.find(hedges_list, text)]
+                for m in [hedges.first(text)] if m]
         hits += [_claim.Hit(m.start(), m.end(),
                             f"vague quantifier '{m.group(0)}': how many, and according to whom? Give a figure "
                             "with a source, or name who", qs)
-                 for m in _cues.find(quantifiers_list, text)]
+                 for m in [quantifiers.first(text)] if m]
         hits += [_claim.Hit(m.start(), m.end(),
                             f"superlative '{m.group(0)}': according to whom? Cite the source of the judgement "
                             "or drop it", ss)
-                 for m in _cues.find(superlatives_list, text)]
+                 for m in [superlatives.first(text)] if m]
         return sorted(hits, key=lambda h: h.start)[:1]
 
     yield from _claim.run(document, options, find, span="cue")

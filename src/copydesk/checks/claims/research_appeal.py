@@ -39,32 +39,32 @@ OPTIONS = _claim.options({
 })
 
 
-def _pattern(sources: tuple[str, ...], verbs: tuple[str, ...], gap: int) -> re.Pattern[str] | None:
-    src = _cues.compile_cues(sources)
-    vb = _cues.compile_cues(verbs)
-    if src is None or vb is None:
+def _pattern(sources: _cues.Cues, verbs: _cues.Cues, gap: int) -> re.Pattern[str] | None:
+    if sources.pattern is None or verbs.pattern is None:
         return None
     return re.compile(
-        f"(?:{src.pattern})(?:\\s+(?:has|have|had|now|also|consistently|repeatedly|clearly|increasingly))*"
-        f"(?:\\s+[\\w’'\\-]+){{0,{gap}}}?\\s+(?:{vb.pattern})",
+        f"(?:{sources.pattern.pattern})(?:\\s+(?:has|have|had|now|also|consistently|repeatedly|clearly|increasingly))*"
+        f"(?:\\s+[\\w’'\\-]+){{0,{gap}}}?\\s+(?:{verbs.pattern.pattern})",
         re.I,
     )
 
 
 def check(document: Document, options: dict) -> Iterator[Problem]:
-    pattern = _pattern(tuple(_claim.cues(options, "sources")), tuple(_claim.cues(options, "verbs")),
-                       options["max_gap"])
+    sources = _cues.cues(_claim.cues(options, "sources"))
+    verbs = _cues.cues(_claim.cues(options, "verbs"))
+    pattern = _pattern(sources, verbs, options["max_gap"])
     score = options["score"]
-    phrases_list = _claim.cues(options, "phrases")
+    phrases = _cues.cues(_claim.cues(options, "phrases"))
 
     def find(text: str) -> list[_claim.Hit]:
         hits = []
-        if pattern is not None:
+        # a match holds a match of the source cues and one of the verb cues
+        if pattern is not None and sources.possible(text) and verbs.possible(text):
             for m in pattern.finditer(text):
                 hits.append(_claim.Hit(m.start(), m.end(),
                                        f"'{m.group(0)}' appeals to research but cites no source: name the study "
                                        "(author, year) or link to it", score))
-        for m in _cues.find(phrases_list, text):
+        for m in phrases.finditer(text):
             hits.append(_claim.Hit(m.start(), m.end(),
                                    f"'{m.group(0)}' claims a finding without saying whose: cite the study or "
                                    "source", score))

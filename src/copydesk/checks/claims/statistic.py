@@ -35,12 +35,12 @@ def check(document: Document, options: dict) -> Iterator[Problem]:
     score = options["score"]
     pop = r"(?:all |the |these |those |our |\w+'s |\w+’s )?(?:[\w\-]+ ){0,2}?(?:" + "|".join(
         sorted(_claim.cues(options, "population"), key=len, reverse=True)) + r")\b"
-    patterns = [p.replace("{pop}", pop) for p in _claim.cues(options, "patterns")]
+    patterns = _cues.cues(p.replace("{pop}", pop) for p in _claim.cues(options, "patterns"))
 
     def find(text: str) -> list[_claim.Hit]:
         return [_claim.Hit(m.start(), m.end(),
                            f"statistic '{m.group(0)}' has no source: cite where the figure comes from "
                            "(survey, study or dataset, with year)", score)
-                for m in _cues.find(patterns, text)]
+                for m in patterns.finditer(text)]
 
     yield from _claim.run(document, options, find)

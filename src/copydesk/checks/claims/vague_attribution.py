@@ -29,12 +29,12 @@ OPTIONS = _claim.options({
 
 def check(document: Document, options: dict) -> Iterator[Problem]:
     score = options["score"]
-    cues_list = _claim.cues(options, "cues")
+    cues_list = _cues.cues(_claim.cues(options, "cues"))
 
     def find(text: str) -> list[_claim.Hit]:
         return [_claim.Hit(m.start(), m.end(),
                            f"'{m.group(0)}' attributes the claim to no one in particular: say who "
                            "(name the person, body or publication) and cite it", score)
-                for m in _cues.find(cues_list, text)]
+                for m in cues_list.finditer(text)]
 
     yield from _claim.run(document, options, find)

@@ -21,9 +21,9 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from copydesk.checks.offtopic._score import WEIGHTS as DOCUMENT_WEIGHTS, DocumentScores, sigmoid
 from copydesk.document import Document
@@ -74,8 +74,12 @@ SEMANTIC = ("e_doc", "e_top3", "e_neigh", "e_rel", "e_novel", "v_own", "v_best",
 
 
 def text_hash(text: str) -> str:
-    return hashlib.blake2b(" ".join(text.lower().split()).encode("utf-8", "surrogatepass"),
-                           digest_size=8).hexdigest()
+    return normalised_hash(" ".join(text.lower().split()))
+
+
+def normalised_hash(normalised: str) -> str:
+    """:func:`text_hash` of a text already normalised (lower case, single spaces: a unit's ``text_key``)."""
+    return hashlib.blake2b(normalised.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
 
 
 @dataclass
@@ -110,27 +114,29 @@ class Summary:
 def summarise(document: Document, result: DocumentScores, vectors: dict[str, Any] | None = None,
               explain: Callable[[Any], str] | None = None) -> Summary:
     """A compact, picklable summary of a scored document (``explain`` words a sentence's verdict)."""
-    counts: Counter = Counter()
+    counts: dict[str, int] = {}
     records: list[SentenceRecord] = []
     seen: set[str] = set()
     centroid = None
     for s in result.sentences:
-        text = document.prose[s.unit.start:s.unit.end]
-        h = text_hash(text)
-        c = Counter(t.key for t in s.unit.terms)
+        h = normalised_hash(s.unit.text_key)
+        c: dict[str, int] = {}
+        for t in s.unit.terms:
+            c[t.key] = c.get(t.key, 0) + 1
         vec = vectors.get(s.unit.text_key) if vectors else None
         if h not in seen:
             seen.add(h)
-            counts.update(c)
+            for k, n in c.items():
+                counts[k] = counts.get(k, 0) + n
             if vec is not None:
                 centroid = vec.copy() if centroid is None else centroid + vec
         novel: dict[str, str] = {}
         for t in s.novel:
             novel.setdefault(t.key, t.word.strip("'’"))
-        records.append(SentenceRecord(s.unit.start, s.unit.end, h, dict(c), dict(s.unit.keys), novel,
+        records.append(SentenceRecord(s.unit.start, s.unit.end, h, c, dict(s.unit.keys), novel,
                                       dict(s.features), s.score, s.unit.kind,
                                       explain(s) if explain and s.novel else "", vec))
-    return Summary(document.path, records, dict(counts), centroid, list(result.topic), len(seen))
+    return Summary(document.path, records, counts, centroid, list(result.topic), len(seen))
 
 
 @dataclass
@@ -149,6 +155,7 @@ class Stats:
     norms: Any  # (documents,) tf-idf norm of each document
     copies: dict[str, list[int]]  # sentence hash -> documents where the text occurs (2+)
     centroids: Any = None  # (documents x dim) array, or None
+    cells: Any = None  # (entries,) sorted ``document * keys + column`` of each entry of ``counts``
 
 
 def stats(summaries: Sequence[Summary]) -> Stats:
@@ -178,8 +185,9 @@ def stats(summaries: Sequence[Summary]) -> Stats:
     centroids = None
     if summaries and all(s.centroid is not None for s in summaries):
         centroids = np.array([s.centroid for s in summaries], dtype=np.float32)
+    cells = np.repeat(np.arange(n_docs, dtype=np.int64), np.diff(counts.indptr)) * len(kid) + counts.indices
     return Stats([s.path for s in summaries], kid, idf, counts, weighted, weighted.T.tocsr(), used.T.tocsr(), df, norms,
-                 {h: d for h, d in copies.items() if len(d) > 1}, centroids)
+                 {h: d for h, d in copies.items() if len(d) > 1}, centroids, cells)
 
 
 SIBLING = 0.6  # tf-idf cosine of two documents above which they are versions of one article
@@ -197,6 +205,27 @@ def siblings(index: int, st: Stats) -> set[int]:
     return {int(d) for d in np.nonzero(sims >= SIBLING)[0]}
 
 
+@dataclass
+class _Context:
+    """Which documents can be evidence for one sentence record."""
+
+    holders: set[int]  # documents holding a copy of the sentence text (its own included)
+    gone: set[int]  # documents never compared with it (versions; with ``drop_holders`` the holders too)
+    others: set[int]  # other holders still compared: their evidence counts only beyond the copy
+    excluded: Any  # (documents,) bool: documents whose use of a term is no evidence
+
+
+def _context(index: int, r: SentenceRecord, st: Stats, base: Any, versions: set[int],
+             drop_holders: bool) -> _Context:
+    holders = set(st.copies.get(r.hash, (index,))) | {index}
+    gone = (holders - {index} if drop_holders else set()) | versions
+    excluded = base
+    if drop_holders and len(holders) > 1:
+        excluded = base.copy()
+        excluded[list(holders)] = True
+    return _Context(holders, gone, holders - {index} - gone, excluded)
+
+
 def corpus_features(index: int, summary: Summary, st: Stats, drop_holders: bool = False,
                     records: Sequence[SentenceRecord] | None = None,
                     versions: set[int] | None = None) -> list[dict[str, float]]:
@@ -207,77 +236,147 @@ def corpus_features(index: int, summary: Summary, st: Stats, drop_holders: bool 
     caller has them already.
     """
     import numpy as np
-    from scipy import sparse
 
     records = summary.sentences if records is None else records
     if not records:
         return []
-    n_docs = len(st.paths)
-    log_n = math.log(max(2, n_docs))
-    # sentence x key matrices: tf-idf weights, and novel-term weights / indicators
-    rows, cols, tf = [], [], []
-    for j, r in enumerate(records):
-        for k, n in r.counts.items():
-            rows.append(j)
-            cols.append(st.kid[k])
-            tf.append(n * st.idf[st.kid[k]])
-    shape = (len(records), len(st.kid))
-    sv = sparse.csr_matrix((np.array(tf, dtype=np.float64), (rows, cols)), shape=shape)
-    dots = (sv @ st.weighted_t).toarray()  # sentence x document
-    sn = np.sqrt(np.asarray(sv.multiply(sv).sum(axis=1)).ravel())
-    sn[sn == 0] = 1.0
     versions = siblings(index, st) if versions is None else versions
-    base = np.zeros(n_docs, dtype=bool)  # documents that are never evidence: itself, its versions
+    base = np.zeros(len(st.paths), dtype=bool)  # documents that are never evidence: itself, its versions
     base[index] = True
     base[list(versions)] = True
+    contexts = [_context(index, r, st, base, versions, drop_holders) for r in records]
+    lexical = _novel_evidence(records, contexts, st, base)
+    tfidf = _tfidf_evidence(index, summary, records, contexts, st, versions)
     out: list[dict[str, float]] = []
-    for j, r in enumerate(records):
-        holders = set(st.copies.get(r.hash, (index,))) | {index}
-        gone = (holders - {index} if drop_holders else set()) | versions
-        excluded = base
-        if drop_holders and len(holders) > 1:
-            excluded = base.copy()
-            excluded[list(holders)] = True
-        others = holders - {index} - gone  # hold a copy: evidence only beyond the copy
-        # lexical: who else uses the sentence's novel terms (copies of the sentence taken out)
-        cover = np.zeros(n_docs)
-        terms = np.zeros(n_docs)
-        for k in r.novel:
-            c = st.kid[k]
-            users = st.used_t.indices[st.used_t.indptr[c]:st.used_t.indptr[c + 1]]
-            users = users[~excluded[users]]
-            if others:
-                users = np.array([d for d in users if d not in others or _count(st, int(d), c) - r.counts[k] > 0],
-                                 dtype=np.int64)
-            if len(users) == 0:
-                continue
-            spec = math.log(n_docs / (1 + len(users))) / log_n
-            cover[users] += r.weights.get(k, 0.5) * spec
-            terms[users] += 1
-        b = int(np.argmax(cover))
-        best = float(cover[b])
-        cover[b] = -1.0
-        second = max(0.0, float(cover.max())) if n_docs > 1 else 0.0
-        total = sum(r.weights.values()) or 1.0
-        f = {"x_best": best, "x_margin": best - second, "x_share": best / total,
-             "x_terms": float(terms[b]) if best > 0 else 0.0}
-        # tf-idf cosine against every document with this sentence's copies removed
-        row = dots[j].copy()
-        norms = st.norms.copy()
-        for d in holders:
-            row[d], norms[d] = _without(d, r, st, summary.counts if d == index else None)
-        sims = row / (norms * sn[j])
-        own = float(sims[index])
-        sims[index] = -np.inf
-        for d in gone:
-            sims[d] = -np.inf
-        other = float(sims.max()) if n_docs > 1 else 0.0
-        other = max(other, 0.0) if np.isfinite(other) else 0.0
-        f.update({"t_own": own, "t_best": other, "t_margin": other - own})
+    for r, ctx, f, t in zip(records, contexts, lexical, tfidf):
+        f.update(t)
         if st.centroids is not None and r.vector is not None:
-            f.update(_semantic(index, r, holders, st, gone))
+            f.update(_semantic(index, r, ctx.holders, st, ctx.gone))
         out.append(f)
     return out
+
+
+def _novel_evidence(records: Sequence[SentenceRecord], contexts: Sequence[_Context], st: Stats,
+                    base: Any) -> list[dict[str, float]]:
+    """Lexical features: who else uses each sentence's novel terms (copies of the sentence taken out).
+
+    Works on (sentence, novel term, user document) triples of all the sentences at once; the
+    (sentence x document) cover is summed by ``bincount``, each cell adding its terms' weights in
+    the order of the sentence's novel terms, as a loop over the terms would.
+    """
+    import numpy as np
+
+    n_docs, n_sent = len(st.paths), len(records)
+    log_n = math.log(max(2, n_docs))
+    pair_sent, pair_col, pair_n, pair_w = [], [], [], []  # one entry per (sentence, novel term)
+    for j, r in enumerate(records):
+        for k in r.novel:
+            pair_sent.append(j)
+            pair_col.append(st.kid[k])
+            pair_n.append(r.counts[k])
+            pair_w.append(r.weights.get(k, 0.5))
+    cols = np.array(pair_col, dtype=np.int64)
+    lo, hi = st.used_t.indptr[cols], st.used_t.indptr[cols + 1]
+    pair = np.repeat(np.arange(len(cols)), hi - lo)  # triple -> its pair
+    users = st.used_t.indices[lo[pair] + (np.arange(len(pair)) - np.repeat(np.cumsum(hi - lo) - (hi - lo), hi - lo))]
+    cell = np.array(pair_sent, dtype=np.int64)[pair] * n_docs + users  # (sentence, user) flattened
+    excluded = np.tile(base, n_sent)
+    compared = np.zeros(n_sent * n_docs, dtype=bool)  # other holders: evidence only beyond the copy
+    for j, ctx in enumerate(contexts):
+        if ctx.excluded is not base:
+            excluded[j * n_docs:(j + 1) * n_docs] = ctx.excluded
+        if ctx.others:
+            compared[[j * n_docs + d for d in ctx.others]] = True
+    keep = ~excluded[cell]
+    check = np.nonzero(keep & compared[cell])[0]
+    if len(check):
+        have = _counts(st, users[check], cols[pair[check]])
+        keep[check] = have - np.array(pair_n, dtype=np.float64)[pair[check]] > 0
+    pair, cell = pair[keep], cell[keep]
+    n_users = np.bincount(pair, minlength=len(cols)).tolist()
+    values = [w * (math.log(n_docs / (1 + n)) / log_n) if n else 0.0 for w, n in zip(pair_w, n_users)]
+    size = n_sent * n_docs
+    cover = np.bincount(cell, np.array(values, dtype=np.float64)[pair], minlength=size).reshape(n_sent, n_docs)
+    terms = np.bincount(cell, minlength=size).reshape(n_sent, n_docs)
+    rows = np.arange(n_sent)
+    b = cover.argmax(axis=1)
+    best = cover[rows, b].tolist()
+    n_terms = terms[rows, b].tolist()
+    cover[rows, b] = -1.0
+    second = [max(0.0, v) for v in cover.max(axis=1).tolist()] if n_docs > 1 else [0.0] * n_sent
+    out = []
+    for r, x, y, n in zip(records, best, second, n_terms):
+        total = sum(r.weights.values()) or 1.0
+        out.append({"x_best": x, "x_margin": x - y, "x_share": x / total, "x_terms": float(n) if x > 0 else 0.0})
+    return out
+
+
+def _tfidf_evidence(index: int, summary: Summary, records: Sequence[SentenceRecord], contexts: Sequence[_Context],
+                    st: Stats, versions: set[int]) -> list[dict[str, float]]:
+    """tf-idf cosine of each sentence with its own document against the best other one, with the
+    sentence's copies taken out of every document holding one."""
+    import numpy as np
+    from scipy import sparse
+
+    n_docs = len(st.paths)
+    rows, cols, tf = [], [], []
+    for j, r in enumerate(records):
+        for k in r.counts:
+            rows.append(j)
+            cols.append(st.kid[k])
+        tf.extend(r.counts.values())
+    idfs = st.idf[cols]
+    sv = sparse.csr_matrix((np.array(tf, dtype=np.float64) * idfs, (rows, cols)), shape=(len(records), len(st.kid)))
+    sn = np.sqrt(np.asarray(sv.multiply(sv).sum(axis=1)).ravel())
+    sn[sn == 0] = 1.0
+    sims = (sv @ st.weighted_t).toarray() / (st.norms[None, :] * sn[:, None])  # sentence x document
+    idfs, sn = idfs.tolist(), sn.tolist()
+    at = np.cumsum([0] + [len(r.counts) for r in records]).tolist()  # sentence j's keys: at[j]:at[j + 1]
+    elsewhere = _holder_counts(index, contexts, st, np.array(cols, dtype=np.int64), at)
+    mine = [float(summary.counts.get(k, 0)) for r in records for k in r.counts]  # the own document's counts
+    norms = st.norms.tolist()
+    for j, (r, ctx) in enumerate(zip(records, contexts)):
+        for d in ctx.holders:
+            have = elsewhere[j, d] if d != index else mine[at[j]:at[j + 1]]
+            dot, norm = _without(norms[d], r.counts.values(), idfs[at[j]:at[j + 1]], have)
+            sims[j, d] = dot / (norm * sn[j])
+    own = sims[:, index].tolist()
+    sims[:, index] = -np.inf
+    sims[:, list(versions)] = -np.inf
+    for j, ctx in enumerate(contexts):
+        if len(ctx.gone) > len(versions):  # with ``drop_holders``: the other holders too
+            sims[j, list(ctx.gone)] = -np.inf
+    other = sims.max(axis=1).tolist() if n_docs > 1 else [0.0] * len(records)
+    out = []
+    for o, t in zip(own, other):
+        t = max(t, 0.0) if math.isfinite(t) else 0.0
+        out.append({"t_own": o, "t_best": t, "t_margin": t - o})
+    return out
+
+
+def _holder_counts(index: int, contexts: Sequence[_Context], st: Stats, cols: Any,
+                   at: Sequence[int]) -> dict[tuple[int, int], list[float]]:
+    """(sentence j, document d) -> d's counts of sentence j's keys (``cols[at[j]:at[j + 1]]``), for
+    the documents other than ``index`` holding a copy of the sentence (one vectorised look-up)."""
+    import numpy as np
+
+    held = [(j, d) for j, ctx in enumerate(contexts) for d in ctx.holders if d != index]
+    if not held:
+        return {}
+    spans = [at[j + 1] - at[j] for j, _ in held]
+    where = np.concatenate([np.arange(at[j], at[j + 1], dtype=np.int64) for j, _ in held])
+    have = _counts(st, np.repeat(np.array([d for _, d in held], dtype=np.int64), spans), cols[where]).tolist()
+    ends = np.cumsum(spans).tolist()
+    return {jd: have[end - n:end] for jd, n, end in zip(held, spans, ends)}
+
+
+def _counts(st: Stats, docs: Any, cols: Any) -> Any:
+    """Each document's count of the matching key column (vectorised CSR look-ups), as floats."""
+    import numpy as np
+
+    want = docs.astype(np.int64) * len(st.kid) + cols
+    at = np.minimum(st.cells.searchsorted(want), len(st.cells) - 1)
+    return np.where(st.cells[at] == want, st.counts.data[at], 0.0)
 
 
 def _count(st: Stats, d: int, c: int) -> float:
@@ -288,18 +387,16 @@ def _count(st: Stats, d: int, c: int) -> float:
     return float(st.counts.data[lo + at]) if at < hi - lo and row[at] == c else 0.0
 
 
-def _without(d: int, r: SentenceRecord, st: Stats, own: dict[str, int] | None = None) -> tuple[float, float]:
-    """Dot product with the sentence, and norm, of document ``d`` with one copy of it taken out
-    (``own``: the document's counts when it is the sentence's own, to skip the matrix look-ups)."""
+def _without(norm: float, counts: Iterable[int], idfs: Sequence[float], have: Sequence[float]) -> tuple[float, float]:
+    """Dot product with a sentence (its key ``counts`` and their ``idfs``), and norm, of a document
+    (its tf-idf ``norm`` and its counts of the sentence's keys, ``have``) with one copy of the
+    sentence taken out."""
     dot = 0.0
-    sq = float(st.norms[d]) ** 2
-    for k, n in r.counts.items():
-        c = st.kid[k]
-        idf = float(st.idf[c])
-        have = float(own.get(k, 0)) if own is not None else _count(st, d, c)
-        left = max(0.0, have - n)
+    sq = norm ** 2
+    for n, idf, h in zip(counts, idfs, have):
+        left = max(0.0, h - n)
         dot += n * idf * left * idf
-        sq -= (have * idf) ** 2 - (left * idf) ** 2
+        sq -= (h * idf) ** 2 - (left * idf) ** 2
     return dot, math.sqrt(max(sq, 1e-12))
 
 
@@ -322,9 +419,11 @@ def _semantic(index: int, r: SentenceRecord, holders: set[int], st: Stats, gone:
 
 def combine(features: dict[str, float], model: str) -> float:
     m = MODELS[model]
+    mean, scale = m["mean"], m["scale"]
     z = m["bias"]
     for k, w in m["weights"].items():
-        z += w * (features.get(k, m["mean"].get(k, 0.0)) - m["mean"].get(k, 0.0)) / (m["scale"].get(k, 1.0) or 1.0)
+        mu = mean.get(k, 0.0)
+        z += w * (features.get(k, mu) - mu) / (scale.get(k, 1.0) or 1.0)
     return sigmoid(z)
 
 

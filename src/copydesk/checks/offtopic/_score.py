@@ -83,26 +83,32 @@ def combine(features: dict[str, float]) -> float:
     return sigmoid(BIAS + sum(w * features.get(k, 0.0) for k, w in WEIGHTS.items()))
 
 
-def _units(doc: Document, generic: Iterable[str]) -> list[Unit]:
+def _section_of(doc: Document) -> dict[int, int]:
+    """Block index -> index of the section holding it (its heading included)."""
     section_of: dict[int, int] = {}
     for si, sec in enumerate(doc.sections):
         if sec.heading is not None:
             section_of[sec.heading] = si
         for b in sec.blocks:
             section_of[b] = si
+    return section_of
+
+
+def _units(doc: Document, generic: Iterable[str]) -> list[Unit]:
+    section_of = _section_of(doc)
     out: list[Unit] = []
     generic = tuple(generic)
     for i, s in enumerate(doc.sentences):
-        block = doc.blocks[s.block]
-        if block.kind not in VOCAB_KINDS:
+        kind = doc.blocks[s.block].kind
+        if kind not in VOCAB_KINDS:
             continue
         text = doc.prose[s.start:s.end]
         terms = content_terms(text, s.start, generic)
-        u = Unit(i, s.start, s.end, block.kind, section_of.get(s.block, 0),
-                 " ".join(text.lower().split()), terms)
+        keys: dict[str, float] = {}
         for t in terms:
-            u.keys[t.key] = max(u.keys.get(t.key, 0.0), t.weight)
-        out.append(u)
+            keys[t.key] = max(keys.get(t.key, 0.0), t.weight)
+        out.append(Unit(i, s.start, s.end, kind, section_of.get(s.block, 0), " ".join(text.lower().split()),
+                        terms, keys))
     return out
 
 
@@ -110,14 +116,19 @@ def novel_phrase(doc: Document, terms: list[Term], novel_keys: set[str]) -> list
     """The heaviest run of adjacent novel terms ("fire safety precautions")."""
     best: list[Term] = []
     run: list[Term] = []
+    best_w = run_w = 0.0  # their summed weights, added in the order sum() over the run would take
     for t in terms:
         if t.key in novel_keys:
             gap = doc.prose[run[-1].end:t.start].strip().lower() if run else ""
-            run = run + [t] if run and gap in _GAP_OK else [t]
-            if sum(x.weight for x in run) > sum(x.weight for x in best):
-                best = list(run)
+            if run and gap in _GAP_OK:
+                run.append(t)
+                run_w += t.weight
+            else:
+                run, run_w = [t], t.weight
+            if run_w > best_w:
+                best, best_w = list(run), run_w
         else:
-            run = []
+            run, run_w = [], 0.0
     return best
 
 
@@ -134,29 +145,78 @@ def _bare_name(doc: Document, u: Unit, t: Term) -> bool:
 
 def topic_terms(units: list[Unit], texts_with: dict[str, set[str]], n: int = 4) -> list[str]:
     """Surface forms of the keys spread widest over the document, rarer words first on ties."""
-    surface: dict[str, Counter] = defaultdict(Counter)
     weight: dict[str, float] = {}
     for u in units:
-        for t in u.terms:
-            surface[t.key][t.word if (t.proper or t.word.isupper()) else t.word.lower()] += 1
-            weight[t.key] = max(weight.get(t.key, 0.0), t.weight)
+        for k, w in u.keys.items():  # a unit's keys hold the max weight of their terms
+            weight[k] = max(weight.get(k, 0.0), w)
     keys = sorted((k for k in texts_with if len(texts_with[k]) >= 2),
-                  key=lambda k: (-len(texts_with[k]) * (0.3 + weight[k]), k))
-    return [surface[k].most_common(1)[0][0].strip("'’") for k in keys[:n]]
+                  key=lambda k: (-len(texts_with[k]) * (0.3 + weight[k]), k))[:n]
+    surface: dict[str, Counter] = {k: Counter() for k in keys}  # the most common form, first seen on ties
+    for u in units:
+        for t in u.terms:
+            if t.key in surface:
+                surface[t.key][t.word if (t.proper or t.word.isupper()) else t.word.lower()] += 1
+    return [surface[k].most_common(1)[0][0].strip("'’") for k in keys]
+
+
+def _first_terms(terms: list[Term], keys: set[str]) -> list[Term]:
+    """The first occurrence of each of ``keys`` among ``terms``, in order."""
+    out: list[Term] = []
+    left = set(keys)
+    for t in terms:
+        if t.key in left:
+            left.discard(t.key)
+            out.append(t)
+    return out
+
+
+def _features(doc: Document, u: Unit, around: list[Unit], texts_with: dict[str, set[str]], n_texts: int,
+              sec: dict[str, set[str]], theme: set[str]) -> Scored:
+    """A distinct candidate sentence with its document-only features (``around``: its neighbours)."""
+    novel_w = link_w = glink = llink = 0.0
+    novel_keys: set[str] = set()
+    for k, w in u.keys.items():
+        holders = texts_with[k]
+        others = len(holders) - (u.text_key in holders)
+        if others == 0:
+            novel_w += w
+            novel_keys.add(k)
+        else:
+            spread = others / n_texts
+            share = w * min(1.0, others / 2.0)
+            link_w += share * (0.5 if spread > 0.25 else 1.0)
+            if spread > 0.25:
+                glink += share
+            else:
+                llink += share
+    novel = _first_terms(u.terms, novel_keys) if novel_keys else []
+    neigh_keys = set().union(*(v.keys for v in around))
+    neigh_w = sum(w for k, w in u.keys.items() if k in neigh_keys)
+    sec_w = sum(w for k, w in u.keys.items() if len(sec[k]) > (u.text_key in sec[k]))
+    phrase = novel_phrase(doc, u.terms, novel_keys)
+    bare = float(any(_bare_name(doc, u, t) for t in novel if t.proper))
+    feats = {
+        "novel": novel_w, "link": link_w, "neigh": neigh_w, "sec": sec_w,
+        "phrase": sum(t.weight for t in phrase) if len(phrase) >= 2 else 0.0,
+        "nterms": float(len(u.keys)), "ratio": novel_w / (novel_w + link_w + 0.5),
+        "bare": bare, "glink": glink, "llink": llink,
+    }
+    b = bridge(doc.prose[u.start:u.end], u.start, u.terms, novel_keys, theme)
+    feats["bridge"] = bridge_score(b)
+    return Scored(u, 0.0, novel, phrase, feats, b if feats["bridge"] > 0 else None)
 
 
 def score_document(doc: Document, generic: Iterable[str] = ()) -> DocumentScores:
     """Score every candidate sentence of ``doc`` against the rest of it."""
     units = _units(doc, generic)
     texts_with: dict[str, set[str]] = defaultdict(set)
-    for u in units:
-        for k in u.keys:
-            texts_with[k].add(u.text_key)
-    n_texts = len({u.text_key for u in units}) or 1
     section_texts: dict[int, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for u in units:
+        sec = section_texts[u.section]
         for k in u.keys:
-            section_texts[u.section][k].add(u.text_key)
+            texts_with[k].add(u.text_key)
+            sec[k].add(u.text_key)
+    n_texts = len({u.text_key for u in units}) or 1
 
     theme = {k for k, texts in texts_with.items() if len(texts) / n_texts > 0.1 and len(texts) >= 3}
 
@@ -168,48 +228,9 @@ def score_document(doc: Document, generic: Iterable[str] = ()) -> DocumentScores
         if u.text_key not in first:
             first.add(u.text_key)
             seq.append(u)
-    scored: list[Scored] = []
-    for pos, u in enumerate(seq):
-        if u.kind not in CANDIDATE_KINDS:
-            continue
-        novel_w = link_w = glink = llink = 0.0
-        novel: list[Term] = []
-        seen: set[str] = set()
-        for t in u.terms:
-            if t.key in seen:
-                continue
-            seen.add(t.key)
-            others = len(texts_with[t.key]) - (u.text_key in texts_with[t.key])
-            if others == 0:
-                novel_w += u.keys[t.key]
-                novel.append(t)
-            else:
-                spread = others / n_texts
-                share = u.keys[t.key] * min(1.0, others / 2.0)
-                link_w += share * (0.5 if spread > 0.25 else 1.0)
-                if spread > 0.25:
-                    glink += share
-                else:
-                    llink += share
-        neigh_keys: set[str] = set()
-        for j in (pos - 1, pos + 1):
-            if 0 <= j < len(seq):
-                neigh_keys |= set(seq[j].keys)
-        neigh_w = sum(w for k, w in u.keys.items() if k in neigh_keys)
-        sec = section_texts[u.section]
-        sec_w = sum(w for k, w in u.keys.items() if len(sec[k]) > (u.text_key in sec[k]))
-        novel_keys = {t.key for t in novel}
-        phrase = novel_phrase(doc, u.terms, novel_keys)
-        bare = float(any(_bare_name(doc, u, t) for t in novel if t.proper))
-        feats = {
-            "novel": novel_w, "link": link_w, "neigh": neigh_w, "sec": sec_w,
-            "phrase": sum(t.weight for t in phrase) if len(phrase) >= 2 else 0.0,
-            "nterms": float(len(u.keys)), "ratio": novel_w / (novel_w + link_w + 0.5),
-            "bare": bare, "glink": glink, "llink": llink,
-        }
-        b = bridge(doc.prose[u.start:u.end], u.start, u.terms, novel_keys, theme)
-        feats["bridge"] = bridge_score(b)
-        scored.append(Scored(u, 0.0, novel, phrase, feats, b if feats["bridge"] > 0 else None))
+    scored = [_features(doc, u, seq[max(0, pos - 1):pos] + seq[pos + 1:pos + 2], texts_with, n_texts,
+                        section_texts[u.section], theme)
+              for pos, u in enumerate(seq) if u.kind in CANDIDATE_KINDS]
     if scored:  # computed over distinct sentences only (copies are added below)
         ratios = sorted(x.features["ratio"] for x in scored)
         med = ratios[len(ratios) // 2]

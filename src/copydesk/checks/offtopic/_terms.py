@@ -8,9 +8,8 @@ Its weight is its informativeness: rare in general English (wordfreq) means topi
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 WORD_RE = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
 
@@ -94,9 +93,8 @@ def informativeness(word: str) -> float:
     return 0.4 + 0.6 * max(0.0, min(1.0, (6.0 - z) / 3.0))
 
 
-@dataclass(frozen=True)
-class Term:
-    """One content word occurrence."""
+class Term(NamedTuple):
+    """One content word occurrence (a named tuple: a corpus makes hundreds of thousands)."""
 
     word: str
     key: str
@@ -106,21 +104,34 @@ class Term:
     proper: bool
 
 
+@lru_cache(maxsize=1 << 17)
+def _content_word(word: str, first: bool = False) -> tuple[str, str, float, bool] | None:
+    """(base, key, weight, proper) of a word, or None for a function or generic word.
+
+    ``first``: the word opens its text (a capital there does not make a name). Memoised: a
+    corpus repeats its words, and everything here depends on the word alone.
+    """
+    lower = word.lower().replace("’", "'")
+    base = lower[:-2] if lower.endswith("'s") else lower
+    if len(base) < 3 or base in STOPWORDS or base in GENERIC:
+        return None
+    proper = word[0].isupper() and not first and not word.isupper()
+    weight = informativeness(base)
+    if proper or (word.isupper() and len(word) > 1):
+        weight = max(weight, 0.8)  # acronyms: BPD, NSA
+    return base, term_key(base), weight, proper
+
+
 def content_terms(text: str, offset: int = 0, generic: Iterable[str] = ()) -> list[Term]:
     """Content-word occurrences in ``text`` (offsets shifted by ``offset``)."""
     extra = frozenset(g.lower() for g in generic)
     out: list[Term] = []
     first = True
     for m in WORD_RE.finditer(text):
-        word = m.group()
-        lower = word.lower().replace("’", "'")
-        base = lower[:-2] if lower.endswith("'s") else lower
-        is_first, first = first, False
-        if len(base) < 3 or base in STOPWORDS or base in GENERIC or base in extra:
-            continue
-        proper = word[0].isupper() and not is_first and not word.isupper()
-        weight = informativeness(base)
-        if proper or (word.isupper() and len(word) > 1):
-            weight = max(weight, 0.8)  # acronyms: BPD, NSA
-        out.append(Term(word, term_key(base), offset + m.start(), offset + m.end(), weight, proper))
+        word = m[0]
+        info = _content_word(word, True) if first else _content_word(word)  # one-argument calls: a faster cache
+        first = False
+        if info is not None and not (extra and info[0] in extra):
+            start, end = m.span()
+            out.append(Term(word, info[1], offset + start, offset + end, info[2], info[3]))
     return out

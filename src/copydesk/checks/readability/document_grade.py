@@ -15,7 +15,7 @@ from typing import Iterator
 
 from copydesk.document import Document
 from copydesk.findings import Problem
-from copydesk.readability import grade, target_grade, text_of_blocks
+from copydesk.readability import blocks_counts, prose_blocks, target_grade
 
 ID = "readability.document-grade"
 CATEGORY = "readability"
@@ -29,14 +29,14 @@ OPTIONS = {
 
 
 def check(document: Document, options: dict) -> Iterator[Problem]:
-    blocks = [b for b in document.blocks if b.kind != "reference"]
+    blocks = prose_blocks(document)
     if not blocks:
         return
-    text = text_of_blocks(document, blocks)
-    if len(text.split()) < options["min_words"]:
+    counts = blocks_counts(document, blocks)
+    if counts.tokens < options["min_words"]:
         return
     target = options["max_grade"] if options["max_grade"] is not None else target_grade(options.get("audience"))
-    g = grade(text)
+    g = counts.grade()
     if g > target + options["tolerance"]:
         first = blocks[0]
         yield Problem(

@@ -12,7 +12,7 @@ from typing import Iterator
 
 from copydesk.document import Document
 from copydesk.findings import Problem
-from copydesk.readability import grade, target_grade, text_of_blocks
+from copydesk.readability import blocks_counts, target_grade
 
 ID = "readability.paragraph-grade"
 CATEGORY = "readability"
@@ -30,10 +30,10 @@ def check(document: Document, options: dict) -> Iterator[Problem]:
     for b in document.blocks:
         if b.kind not in ("paragraph", "quote"):
             continue
-        text = text_of_blocks(document, [b])
-        if len(text.split()) < options["min_words"]:
+        counts = blocks_counts(document, [b])
+        if counts.tokens < options["min_words"]:
             continue
-        g = grade(text)
+        g = counts.grade()
         if g > target + options["tolerance"]:
             yield Problem(
                 b.start, b.end,

@@ -10,6 +10,7 @@ from typing import Iterator
 
 from copydesk.document import Document
 from copydesk.findings import Problem
+from copydesk.readability import block_word_counts
 
 ID = "readability.paragraph-length"
 CATEGORY = "readability"
@@ -21,10 +22,9 @@ OPTIONS = {
 
 def check(document: Document, options: dict) -> Iterator[Problem]:
     limit = options["max_words"]
-    for b in document.blocks:
+    for b, n in zip(document.blocks, block_word_counts(document)):
         if b.kind not in ("paragraph", "quote", "list_item"):
             continue
-        n = len(document.words(b.start, b.end))
         if n > limit:
             yield Problem(
                 b.start, b.end,

@@ -13,7 +13,7 @@ from typing import Iterator
 
 from copydesk.document import Document
 from copydesk.findings import Problem
-from copydesk.readability import grade, target_grade, text_of_blocks
+from copydesk.readability import blocks_counts, section_blocks, target_grade
 
 ID = "readability.section-grade"
 CATEGORY = "readability"
@@ -31,11 +31,11 @@ def check(document: Document, options: dict) -> Iterator[Problem]:
         return
     target = options["max_grade"] if options["max_grade"] is not None else target_grade(options.get("audience"))
     for section in document.sections:
-        blocks = [document.blocks[i] for i in section.blocks if document.blocks[i].kind != "reference"]
-        text = text_of_blocks(document, blocks)
-        if len(text.split()) < options["min_words"]:
+        blocks = section_blocks(document, section)
+        counts = blocks_counts(document, blocks)
+        if counts.tokens < options["min_words"]:
             continue
-        g = grade(text)
+        g = counts.grade()
         if g > target + options["tolerance"]:
             anchor = document.blocks[section.heading] if section.heading is not None else blocks[0]
             name = document.prose[anchor.start:anchor.end][:60] if section.heading is not None else "opening section"

@@ -10,6 +10,7 @@ from typing import Iterator
 
 from copydesk.document import Document
 from copydesk.findings import Problem
+from copydesk.readability import sentence_word_counts
 
 ID = "readability.sentence-length"
 CATEGORY = "readability"
@@ -21,10 +22,9 @@ OPTIONS = {
 
 def check(document: Document, options: dict) -> Iterator[Problem]:
     limit = options["max_words"]
-    for s in document.sentences:
+    for s, n in zip(document.sentences, sentence_word_counts(document)):
         if document.blocks[s.block].kind in ("reference", "table_row"):
             continue
-        n = len(document.words(s.start, s.end))
         if n > limit:
             yield Problem(
                 s.start, s.end,
