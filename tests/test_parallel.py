@@ -48,15 +48,9 @@ def test_jobs_output_is_byte_identical(project, run_cli):
     assert '"boilerplate.corpus-repeat"' in outs["1"]  # corpus checks merged the workers' documents
 
 
-def test_spawned_workers_rebuild_config_from_recipe(project, monkeypatch):
-    """Without fork, workers get only the picklable recipe and rebuild the same configuration."""
-    make_corpus(project, n=5)
-    write(project / "rules" / "house.yaml", PATTERNS)
-    config = build_config(ConfigRecipe(None, str(project), "fast", ()))
-    sel = Selection(("readability", "house"), ())
-    serial = build_report(lint_paths(["site"], config, sel, jobs=1))
-    monkeypatch.setattr(parallel, "_context", lambda: multiprocessing.get_context("spawn"))
-    calls = []
+def _spy_pool(monkeypatch) -> list[bool]:
+    """Record whether each process pool really ran (True) or fell back to one process."""
+    calls: list[bool] = []
     real = parallel._run_pool
 
     def spy(*a, **k):
@@ -65,6 +59,18 @@ def test_spawned_workers_rebuild_config_from_recipe(project, monkeypatch):
         return out
 
     monkeypatch.setattr(parallel, "_run_pool", spy)
+    return calls
+
+
+def test_spawned_workers_rebuild_config_from_recipe(project, monkeypatch):
+    """Without fork, workers get only the picklable recipe and rebuild the same configuration."""
+    make_corpus(project, n=5)
+    write(project / "rules" / "house.yaml", PATTERNS)
+    config = build_config(ConfigRecipe(None, str(project), "fast", ()))
+    sel = Selection(("readability", "house"), ())
+    serial = build_report(lint_paths(["site"], config, sel, jobs=1))
+    monkeypatch.setattr(parallel, "_context", lambda: multiprocessing.get_context("spawn"))
+    calls = _spy_pool(monkeypatch)
     spawned = build_report(lint_paths(["site"], config, sel, jobs=2))
     assert calls == [True]  # the pool really ran
     assert spawned == serial
@@ -98,3 +104,22 @@ def test_bad_jobs_value_is_a_usage_error(project, run_cli):
     write(project / "a.md", "Hello.\n")
     code, _, err = run_cli("check", "a.md", "--jobs", "0")
     assert code == 2 and "--jobs" in err
+
+
+def test_grammar_pool_equals_one_process(project, monkeypatch):
+    """With Harper in the run (the default profile), worker processes give the one-process
+    report, project terms included."""
+    make_corpus(project, n=5)
+    write(project / "site" / "a00.md", "# Article\n\nThe zorblat team recieved an letter.\nThe flimwex team too.\n")
+    write(project / "rules" / "vocabulary" / "accept.txt", "zorblat\n")
+    config = build_config(ConfigRecipe(None, str(project), "default", ()))
+    sel = Selection(("grammar", "spelling", "boilerplate"), ())
+    serial = build_report(lint_paths(["site"], config, sel, jobs=1))
+    calls = _spy_pool(monkeypatch)
+    pooled = build_report(lint_paths(["site"], config, sel, jobs=2))
+    assert calls == [True]  # the pool really ran
+    assert pooled == serial
+    rules = {f["rule"] for e in pooled["files"] for f in e["findings"]}
+    assert "grammar.harper.SpellCheck" in rules and "grammar.harper.AnA" in rules
+    texts = {f["text"] for e in pooled["files"] for f in e["findings"]}
+    assert "zorblat" not in texts and "flimwex" in texts  # the project's terms reached the workers

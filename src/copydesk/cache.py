@@ -77,8 +77,8 @@ class _Unsupported(TypeError):
 
 
 def _encode(value: Any) -> Any:
-    """A corpus check's summary as JSON: plain values, lists, tuples, str-keyed dicts, 1-D numpy
-    arrays and dataclasses of copydesk modules; anything else raises :class:`_Unsupported`."""
+    """A corpus check's summary as JSON: plain values, lists, tuples, str-keyed dicts, numpy arrays
+    (bool and numbers) and dataclasses of copydesk modules; anything else raises :class:`_Unsupported`."""
     import dataclasses
 
     t = type(value)
@@ -101,8 +101,8 @@ def _encode(value: Any) -> Any:
         if not all(f.init for f in fields):
             raise _Unsupported(f"{t.__qualname__} has fields outside __init__")
         return {"c": f"{t.__module__}:{t.__qualname__}", "f": {f.name: _encode(getattr(value, f.name)) for f in fields}}
-    if t.__module__ == "numpy" and t.__name__ == "ndarray" and value.ndim == 1 and value.dtype.kind in "uif":
-        return {"n": value.dtype.str, "b": value.tobytes().hex()}
+    if t.__module__ == "numpy" and t.__name__ == "ndarray" and value.dtype.kind in "buif":
+        return {"n": value.dtype.str, "b": value.tobytes().hex(), "s": list(value.shape)}
     raise _Unsupported(t.__qualname__)
 
 
@@ -122,7 +122,8 @@ def _decode(value: Any) -> Any:
     if "n" in value:
         import numpy as np
 
-        return np.frombuffer(bytes.fromhex(value["b"]), dtype=np.dtype(value["n"])).copy()
+        array = np.frombuffer(bytes.fromhex(value["b"]), dtype=np.dtype(value["n"]))
+        return array.reshape(value["s"]).copy()
     return _dataclass(value["c"])(**{k: v if type(v) in _PLAIN else _decode(v) for k, v in value["f"].items()})
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cached_property
 from typing import Iterator
 
@@ -18,7 +18,7 @@ BLOCK_KINDS = ("heading", "paragraph", "list_item", "quote", "table_row", "refer
 _WORD_RE = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Block:
     """A block of prose: heading, paragraph, list item, quote, table row, reference entry."""
 
@@ -28,7 +28,7 @@ class Block:
     level: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Sentence:
     """A sentence inside one block."""
 
@@ -37,7 +37,7 @@ class Sentence:
     block: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Section:
     """Blocks from one heading to the next (the first section may have no heading)."""
 
@@ -82,6 +82,14 @@ class Document:
 
     def position(self, offset: int) -> tuple[int, int]:
         return self.lines.position(offset)
+
+    def drop_caches(self) -> "Document":
+        """Forget what checks cached on this document (indexes, counts, analyses): after the
+        per-document stage only the parsed fields are read, and they are what workers send back
+        and the corpus stage keeps, so a large corpus is held at a fraction of the size."""
+        for key in [k for k in self.__dict__ if k not in _FIELDS]:
+            del self.__dict__[key]
+        return self
 
     def block_text(self, block: Block) -> str:
         """The block's prose (markup masked as spaces)."""
@@ -140,6 +148,9 @@ class Document:
 
     def iter_words(self, start: int = 0, end: int | None = None) -> Iterator[re.Match[str]]:
         return _WORD_RE.finditer(self.prose, start, len(self.prose) if end is None else end)
+
+
+_FIELDS = frozenset(f.name for f in fields(Document))
 
 
 def word_matches(text: str) -> Iterator[re.Match[str]]:

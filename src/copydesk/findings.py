@@ -15,7 +15,7 @@ CATEGORIES = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Location:
     """A span in some file (used for ``related`` locations)."""
 
@@ -48,7 +48,7 @@ class Problem:
     category: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Position:
     offset: int
     line: int
@@ -58,7 +58,7 @@ class Position:
         return {"offset": self.offset, "line": self.line, "column": self.column}
 
 
-@dataclass
+@dataclass(slots=True)
 class Finding:
     """A reported problem with exact positions into its file."""
 

@@ -52,6 +52,7 @@ def _work(item: tuple[str, str, str | None]) -> FileResult:
     result = lint_one(path, text, _STATE["config"], _STATE["selection"], _STATE["verbose"])
     if result.document is not None:  # corpus checks' summaries too: in parallel, and cached
         result.summaries = corpus_summaries(result.document, _STATE["config"], _STATE["selection"])
+        result.document.drop_caches()  # the checks' caches are never read again: not shipped, not kept
     cache = _STATE.get("cache")
     if cache is not None and key is not None:
         cache.put(key, result)

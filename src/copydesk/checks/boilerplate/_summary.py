@@ -11,10 +11,11 @@ inside LSH buckets, which are capped).
 from __future__ import annotations
 
 import bisect
-import itertools
 import os
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Iterator
+
 import numpy as np
 
 from copydesk.document import Document
@@ -44,12 +45,91 @@ class Passage:
     weight: float = 0.0      # blocks: how much the line reads like article text (main-text region)
 
 
+@dataclass(slots=True, eq=False)
+class Passages:
+    """The blocks or the sentences of one summary, column by column (compact in memory and in
+    pickles); indexing and iterating give :class:`Passage` rows, ``+`` a list of them. Columns of
+    details not asked for are None (rows then have the defaults)."""
+
+    kind: str
+    start: np.ndarray       # (n,) int64
+    end: np.ndarray         # (n,) int64
+    key: np.ndarray         # (n,) uint64
+    n_words: np.ndarray     # (n,) int64
+    block_kind: list[str]
+    sig: np.ndarray | None = None    # sentences: (n, num_perm) uint32 MinHash signatures
+    bands: np.ndarray | None = None  # sentences: (n, bands) uint64 LSH band keys
+    pos: np.ndarray | None = None    # details: (n, 4) int64
+    allow: np.ndarray | None = None  # details: (n,) bool
+    block: np.ndarray | None = None  # details of sentences: (n,) int64
+    weight: np.ndarray | None = None  # details of blocks: (n,) float64
+
+    @classmethod
+    def of(cls, kind: str, rows: list[Passage], details: bool, num_perm: int = 0) -> "Passages":
+        """The columns of ``rows`` (signatures and bands for sentences; positions, allow-list
+        verdicts, blocks and weights with ``details``)."""
+        def column(name: str, dtype: str) -> np.ndarray:
+            return np.array([getattr(p, name) for p in rows], dtype=dtype)
+
+        out = cls(kind, column("start", "int64"), column("end", "int64"), column("key", "uint64"),
+                  column("n_words", "int64"), [p.block_kind for p in rows])
+        if kind == "sentence" and rows:
+            out.sig = np.array([p.sig for p in rows], dtype=np.uint32).reshape(len(rows), num_perm)
+            out.bands = np.array([p.bands for p in rows], dtype=np.uint64).reshape(len(rows), len(rows[0].bands))
+        if details:
+            out.pos = np.array([p.pos for p in rows], dtype=np.int64).reshape(len(rows), 4)
+            out.allow = column("allow", "bool")
+            if kind == "sentence":
+                out.block = column("block", "int64")
+            else:
+                out.weight = column("weight", "float64")
+        return out
+
+    def __len__(self) -> int:
+        return len(self.start)
+
+    def __getitem__(self, j: int) -> Passage:
+        n = len(self)
+        if not -n <= j < n:
+            raise IndexError("passage index out of range")
+        j %= n
+
+        def at(values: np.ndarray | None, default: object) -> object:
+            return default if values is None else values[j].item()
+
+        return Passage(self.kind, self.start[j].item(), self.end[j].item(), self.key[j].item(),
+                       self.n_words[j].item(), self.block_kind[j], None if self.sig is None else self.sig[j],
+                       () if self.bands is None else tuple(self.bands[j].tolist()),
+                       (0, 0, 0, 0) if self.pos is None else tuple(self.pos[j].tolist()),
+                       at(self.allow, False), at(self.block, -1), at(self.weight, 0.0))
+
+    def __iter__(self) -> Iterator[Passage]:
+        n = len(self)
+
+        def col(values: np.ndarray | None, default: object) -> list:
+            return values.tolist() if values is not None else [default] * n
+
+        sigs = self.sig if self.sig is not None else [None] * n
+        bands = [tuple(b) for b in col(self.bands, ())]
+        pos = [tuple(p) for p in col(self.pos, (0, 0, 0, 0))]
+        for row in zip(self.start.tolist(), self.end.tolist(), self.key.tolist(), self.n_words.tolist(),
+                       self.block_kind, sigs, bands, pos, col(self.allow, False), col(self.block, -1),
+                       col(self.weight, 0.0)):
+            yield Passage(self.kind, *row)
+
+    def __add__(self, other: "Passages") -> list[Passage]:
+        return [*self, *other]
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Passages) and self.kind == other.kind and list(self) == list(other)
+
+
 @dataclass(slots=True)
 class Summary:
     path: str
     group: str
-    blocks: list[Passage]
-    sentences: list[Passage]
+    blocks: Passages
+    sentences: Passages
 
 
 def group_of(path: str, mode: str) -> str:
@@ -88,7 +168,8 @@ def summarise(doc: Document, *, group_by: str = "folder", min_words: int = 6, sh
             extra = _details(doc, s.start, s.end, allow, block=j if j >= 0 and blocks[j].end >= s.start else -1)
         sents.append(Passage("sentence", s.start, s.end, shared.sentence_key(i), len(shared.sentence_words[i]),
                              doc.blocks[s.block].kind, sig, band_keys(sig, threshold), **extra))
-    return Summary(doc.path, group_of(doc.path, group_by), blocks, sents)
+    return Summary(doc.path, group_of(doc.path, group_by), Passages.of("block", blocks, "block" in details),
+                   Passages.of("sentence", sents, "sentence" in details, num_perm))
 
 
 def _details(doc: Document, start: int, end: int, allow: AllowList | None, **extra: object) -> dict:
@@ -103,8 +184,8 @@ def exact_clusters(summaries: list[Summary], kind: str = "block") -> list[list[R
     """Passages with the same normalised text, grouped (clusters of 2+ locations)."""
     groups: dict[tuple[str, int], list[Ref]] = defaultdict(list)
     for i, s in enumerate(summaries):
-        for j, p in enumerate(s.blocks if kind == "block" else s.sentences):
-            groups[(s.group, p.key)].append((i, j))
+        for j, key in enumerate((s.blocks if kind == "block" else s.sentences).key.tolist()):
+            groups[(s.group, key)].append((i, j))
     return [refs for refs in groups.values() if len(refs) > 1]
 
 
@@ -118,24 +199,24 @@ def near_clusters(summaries: list[Summary], threshold: float) -> list[list[Ref]]
     # identical sentences join by their exact key; only one representative each goes through LSH
     first: dict[tuple[str, int], int] = {}
     reps: list[int] = []
-    for n, (i, j) in enumerate(refs):
-        k = (summaries[i].group, summaries[i].sentences[j].key)
+    keys = [(s.group, k) for s in summaries for k in s.sentences.key.tolist()]  # refs order
+    for n, k in enumerate(keys):
         if k in first:
             uf.union(first[k], n)
         else:
             first[k] = n
             reps.append(n)
+    sigs = [s.sentences.sig for s in summaries]
     checked: set[tuple[int, int]] = set()
     for members in _shared_buckets(summaries, refs, reps):
         members = members[:MAX_BUCKET]
         for a_pos, a in enumerate(members):
-            pa = summaries[refs[a][0]].sentences[refs[a][1]]
+            sa = sigs[refs[a][0]][refs[a][1]]
             for b in members[a_pos + 1:]:
                 if (a, b) in checked or uf.find(a) == uf.find(b):
                     continue
                 checked.add((a, b))
-                pb = summaries[refs[b][0]].sentences[refs[b][1]]
-                if estimate(pa.sig, pb.sig) >= threshold:
+                if estimate(sa, sigs[refs[b][0]][refs[b][1]]) >= threshold:
                     uf.union(a, b)
     clusters: dict[int, list[Ref]] = defaultdict(list)
     for n, r in enumerate(refs):
@@ -147,15 +228,16 @@ def _shared_buckets(summaries: list[Summary], refs: list[Ref], reps: list[int]) 
     """The LSH buckets (same group and band key) of two or more of ``reps``, members in ``reps``
     order (the order of the buckets does not change the clusters)."""
     group_ids: dict[str, int] = {}
-    bands, groups = [], []
+    rows: dict[int, list[int]] = defaultdict(list)  # document -> its representatives
     for n in reps:
-        i, j = refs[n]
-        bands.append(summaries[i].sentences[j].bands)
-        groups.append(group_ids.setdefault(summaries[i].group, len(group_ids)))
-    counts = [len(b) for b in bands]
-    key = np.fromiter(itertools.chain.from_iterable(bands), dtype=np.uint64, count=sum(counts))
-    member = np.repeat(np.array(reps, dtype=np.int64), counts)
-    group = np.repeat(np.array(groups, dtype=np.int64), counts)
+        rows[refs[n][0]].append(n)
+    keys, members, groups = [np.zeros(0, dtype=np.uint64)], [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
+    for i, ns in rows.items():
+        bands = summaries[i].sentences.bands[[refs[n][1] for n in ns]]
+        keys.append(bands.ravel())
+        members.append(np.repeat(np.array(ns, dtype=np.int64), bands.shape[1]))
+        groups.append(np.full(bands.size, group_ids.setdefault(summaries[i].group, len(group_ids)), dtype=np.int64))
+    key, member, group = np.concatenate(keys), np.concatenate(members), np.concatenate(groups)
     order = np.lexsort((member, key, group))
     key, group, member = key[order], group[order], member[order]
     first = np.ones(len(key), dtype=bool)  # entry k opens a bucket

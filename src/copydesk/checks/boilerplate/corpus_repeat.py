@@ -72,4 +72,4 @@ def check(corpus: Corpus, options: dict) -> Iterator[Problem]:
 
 def main_text(summary: Summary, repeated: set[int]) -> tuple[int, int]:
     """The page's main text as a range of summary block indices: repeated lines weigh against it."""
-    return main_region([-2.0 if j in repeated else b.weight for j, b in enumerate(summary.blocks)])
+    return main_region([-2.0 if j in repeated else w for j, w in enumerate(summary.blocks.weight.tolist())])

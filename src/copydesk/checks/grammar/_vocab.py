@@ -71,7 +71,7 @@ def zipf(word: str) -> float:
     return _zipf(word.lower().replace("’", "'"))
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=65_536)  # most look-ups are everyday words; more would cost each worker memory
 def _zipf(word: str) -> float:
     if word.isascii() and word.isalpha():
         freq = _frequencies().get(word, 0.0)

@@ -21,9 +21,12 @@ from __future__ import annotations
 
 import hashlib
 import math
+import sys
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any, Callable, Iterable, Sequence
+
+import numpy as np
 
 from copydesk.checks.offtopic._score import WEIGHTS as DOCUMENT_WEIGHTS, DocumentScores, sigmoid
 from copydesk.document import Document
@@ -73,24 +76,30 @@ LEXICAL = tuple(DOCUMENT_WEIGHTS) + ("x_best", "x_margin", "x_share", "x_terms",
 SEMANTIC = ("e_doc", "e_top3", "e_neigh", "e_rel", "e_novel", "v_own", "v_best", "v_margin", "v_rank")
 
 
-def text_hash(text: str) -> str:
+# The document-only features a sentence record may carry: the lexical ones, then the extra's.
+FEATURES = ("novel", "link", "neigh", "sec", "phrase", "nterms", "ratio", "bare", "glink", "llink", "bridge",
+            "rel", "q75", "e_doc", "e_top3", "e_neigh", "e_novel", "e_rel")
+_COLUMN = {k: n for n, k in enumerate(FEATURES)}
+
+
+def text_hash(text: str) -> int:
     return normalised_hash(" ".join(text.lower().split()))
 
 
-def normalised_hash(normalised: str) -> str:
+def normalised_hash(normalised: str) -> int:
     """:func:`text_hash` of a text already normalised (lower case, single spaces: a unit's ``text_key``)."""
-    return hashlib.blake2b(normalised.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
+    return int.from_bytes(hashlib.blake2b(normalised.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "big")
 
 
-@dataclass
+@dataclass(slots=True)
 class SentenceRecord:
-    """One judged sentence of a summary."""
+    """One judged sentence of a summary (rebuilt from its columns by :meth:`Summary.records`)."""
 
     start: int
     end: int
-    hash: str  # of its normalised text: copies elsewhere are taken out before matching
+    hash: int  # of its normalised text: copies elsewhere are taken out before matching
     counts: dict[str, int]  # term key -> occurrences in the sentence
-    weights: dict[str, float]  # term key -> weight
+    weights: dict[str, float]  # term key -> weight (the keys of ``counts``, in their order)
     novel: dict[str, str]  # novel term key -> surface form
     features: dict[str, float]  # document-only features (lexical, and embedding with the extra)
     score: float  # the document-only score
@@ -99,44 +108,146 @@ class SentenceRecord:
     vector: Any = None  # float32 sentence vector (extra), or None
 
 
-@dataclass
-class Summary:
-    """What the corpus stage needs of one document."""
+@dataclass(slots=True)
+class Lookups:
+    """What the corpus-wide look-ups (:func:`stats`) need of one document."""
 
     path: str
-    sentences: list[SentenceRecord]
-    counts: dict[str, int] = field(default_factory=dict)  # term key -> occurrences in the document
+    terms: list[str]  # the document's term keys, first used first
+    term_counts: Any  # (terms,) int32 occurrences in the document's distinct sentences
+    hashes: Any  # (sentences,) uint64 hash of each sentence's normalised text
+    centroid: Any = None  # sum of the distinct sentences' vectors (extra)
+
+
+@dataclass(slots=True)
+class Summary:
+    """What the corpus stage needs of one document, column by column (compact in memory and in
+    pickles; term keys and words are interned, so documents share them). A sentence's terms are
+    ``term_index[term_at[j]:term_at[j + 1]]`` (indices in ``terms``), its novel terms likewise."""
+
+    path: str
+    terms: list[str]  # the document's term keys, first used first
+    term_counts: Any  # (terms,) int32 occurrences in the document's distinct sentences
+    hashes: Any  # (sentences,) uint64 hash of each sentence's normalised text
+    spans: Any  # (sentences, 2) int64 start and end
+    term_at: Any  # (sentences + 1,) int32
+    term_index: Any  # int32, each sentence's terms in their order
+    term_n: Any  # int32 occurrences in the sentence
+    term_weight: Any  # float64 weight
+    novel_at: Any  # (sentences + 1,) int32
+    novel_index: Any  # int32, each sentence's novel terms in their order
+    words: list[str]  # surface form of each novel term
+    features: Any  # (sentences, k) float64 over FEATURES[:k]; NaN where a sentence has no such feature
+    scores: Any  # (sentences,) float64 document-only score
+    kinds: list[str]  # block kind (quotes are judged with a stricter threshold)
+    why: list[str]  # the document-only explanation (without the score)
+    vectors: Any = None  # (sentences, dim) float32 sentence vectors (extra), or None
     centroid: Any = None  # sum of the distinct sentences' vectors (extra)
     topic: list[str] = field(default_factory=list)  # the document's topic terms
     distinct: int = 0  # distinct judged sentence texts
+
+    def __post_init__(self) -> None:
+        for name in ("terms", "words", "kinds", "topic"):
+            setattr(self, name, [sys.intern(w) for w in getattr(self, name)])
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        return Summary, tuple(getattr(self, f.name) for f in fields(self))  # unpickling interns again
+
+    def __len__(self) -> int:
+        return len(self.hashes)
+
+    @property
+    def sentences(self) -> list[SentenceRecord]:
+        return self.records()
+
+    def sizes(self) -> tuple[list[int], list[int]]:
+        """Each sentence's number of (distinct) terms and of novel terms."""
+        return np.diff(self.term_at).tolist(), np.diff(self.novel_at).tolist()
+
+    def lookups(self) -> Lookups:
+        return Lookups(self.path, self.terms, self.term_counts, self.hashes, self.centroid)
+
+    def records(self, rows: Iterable[int] | None = None) -> list[SentenceRecord]:
+        """The sentence records ``rows`` (all by default), as dictionaries again."""
+        terms, at, index = self.terms, self.term_at.tolist(), self.term_index.tolist()
+        n, weight = self.term_n.tolist(), self.term_weight.tolist()
+        novel_at, novel_index = self.novel_at.tolist(), self.novel_index.tolist()
+        spans, hashes, scores = self.spans.tolist(), self.hashes.tolist(), self.scores.tolist()
+        features = self.features.tolist()
+        out = []
+        for j in range(len(self)) if rows is None else rows:
+            a, b, c, d = at[j], at[j + 1], novel_at[j], novel_at[j + 1]
+            keys = [terms[k] for k in index[a:b]]
+            out.append(SentenceRecord(
+                spans[j][0], spans[j][1], hashes[j], dict(zip(keys, n[a:b])), dict(zip(keys, weight[a:b])),
+                {terms[k]: w for k, w in zip(novel_index[c:d], self.words[c:d])},
+                {k: v for k, v in zip(FEATURES, features[j]) if v == v}, scores[j], self.kinds[j], self.why[j],
+                None if self.vectors is None else self.vectors[j]))
+        return out
 
 
 def summarise(document: Document, result: DocumentScores, vectors: dict[str, Any] | None = None,
               explain: Callable[[Any], str] | None = None) -> Summary:
     """A compact, picklable summary of a scored document (``explain`` words a sentence's verdict)."""
-    counts: dict[str, int] = {}
-    records: list[SentenceRecord] = []
-    seen: set[str] = set()
+    ss = result.sentences
+    hashes = [normalised_hash(s.unit.text_key) for s in ss]
+    counts: dict[str, int] = {}  # over the distinct sentences
+    sentence_counts: list[dict[str, int]] = []  # the keys of each unit's ``keys``, in their order
+    seen: set[int] = set()
     centroid = None
-    for s in result.sentences:
-        h = normalised_hash(s.unit.text_key)
+    for s, h in zip(ss, hashes):
         c: dict[str, int] = {}
         for t in s.unit.terms:
             c[t.key] = c.get(t.key, 0) + 1
-        vec = vectors.get(s.unit.text_key) if vectors else None
+        sentence_counts.append(c)
         if h not in seen:
             seen.add(h)
             for k, n in c.items():
                 counts[k] = counts.get(k, 0) + n
-            if vec is not None:
+            if vectors:  # every sentence has a vector, or none has
+                vec = vectors[s.unit.text_key]
                 centroid = vec.copy() if centroid is None else centroid + vec
-        novel: dict[str, str] = {}
+    novel: list[dict[str, str]] = []  # novel term key -> surface form
+    for s in ss:
+        novel.append({})
         for t in s.novel:
-            novel.setdefault(t.key, t.word.strip("'’"))
-        records.append(SentenceRecord(s.unit.start, s.unit.end, h, c, dict(s.unit.keys), novel,
-                                      dict(s.features), s.score, s.unit.kind,
-                                      explain(s) if explain and s.novel else "", vec))
-    return Summary(document.path, records, counts, centroid, list(result.topic), len(seen))
+            novel[-1].setdefault(t.key, t.word.strip("'’"))
+    column = {k: n for n, k in enumerate(counts)}
+    terms_of = [[column[k] for k in c] for c in sentence_counts]
+    novel_of = [[column[k] for k in nv] for nv in novel]
+    return Summary(
+        path=document.path, terms=list(counts), term_counts=np.array(list(counts.values()), dtype=np.int32),
+        hashes=np.array(hashes, dtype=np.uint64),
+        spans=np.array([(s.unit.start, s.unit.end) for s in ss], dtype=np.int64).reshape(len(ss), 2),
+        term_at=_offsets(terms_of), term_index=_flat(terms_of, np.int32),
+        term_n=_flat([list(c.values()) for c in sentence_counts], np.int32),
+        term_weight=_flat([[s.unit.keys[k] for k in c] for s, c in zip(ss, sentence_counts)], np.float64),
+        novel_at=_offsets(novel_of), novel_index=_flat(novel_of, np.int32),
+        words=[w for nv in novel for w in nv.values()], features=_features(ss),
+        scores=np.array([s.score for s in ss], dtype=np.float64), kinds=[s.unit.kind for s in ss],
+        why=[explain(s) if explain and s.novel else "" for s in ss],
+        vectors=np.array([vectors[s.unit.text_key] for s in ss], dtype=np.float32) if vectors and ss else None,
+        centroid=centroid, topic=list(result.topic), distinct=len(seen))
+
+
+def _features(ss: Sequence[Any]) -> Any:
+    """The sentences' features over FEATURES[:k] (NaN where a sentence has none; k as needed)."""
+    out = np.full((len(ss), len(FEATURES)), np.nan)
+    for j, s in enumerate(ss):
+        for k, v in s.features.items():
+            if k not in _COLUMN:
+                raise ValueError(f"feature {k!r} is missing from _corpus.FEATURES")
+            out[j, _COLUMN[k]] = v
+    used = np.flatnonzero(~np.isnan(out).all(axis=0))
+    return out[:, :used[-1] + 1 if len(used) else 0].copy()
+
+
+def _offsets(lists: Sequence[Sequence[Any]]) -> Any:
+    return np.cumsum([0] + [len(x) for x in lists], dtype=np.int32)
+
+
+def _flat(lists: Sequence[Sequence[Any]], dtype: Any) -> Any:
+    return np.array([v for x in lists for v in x], dtype=dtype)
 
 
 @dataclass
@@ -153,26 +264,25 @@ class Stats:
     used_t: Any  # (keys x documents) CSR 1 where a document uses a key
     df: Any  # (keys,) documents using a key
     norms: Any  # (documents,) tf-idf norm of each document
-    copies: dict[str, list[int]]  # sentence hash -> documents where the text occurs (2+)
+    copies: dict[int, list[int]]  # sentence hash -> documents where the text occurs (2+)
     centroids: Any = None  # (documents x dim) array, or None
     cells: Any = None  # (entries,) sorted ``document * keys + column`` of each entry of ``counts``
 
 
-def stats(summaries: Sequence[Summary]) -> Stats:
-    import numpy as np
+def stats(summaries: Sequence[Summary | Lookups]) -> Stats:
     from scipy import sparse
 
     kid: dict[str, int] = {}
     rows, cols, vals = [], [], []
-    copies: dict[str, list[int]] = defaultdict(list)
+    copies: dict[int, list[int]] = defaultdict(list)
     for i, s in enumerate(summaries):
-        for k, n in s.counts.items():
+        for k, n in zip(s.terms, s.term_counts.tolist()):
             rows.append(i)
             cols.append(kid.setdefault(k, len(kid)))
             vals.append(n)
-        for r in s.sentences:
-            if not copies[r.hash] or copies[r.hash][-1] != i:
-                copies[r.hash].append(i)
+        for h in s.hashes.tolist():
+            if not copies[h] or copies[h][-1] != i:
+                copies[h].append(i)
     n_docs = len(summaries)
     counts = sparse.csr_matrix((np.array(vals, dtype=np.float64), (rows, cols)), shape=(n_docs, len(kid)))
     counts.sort_indices()
@@ -198,8 +308,6 @@ def siblings(index: int, st: Stats) -> set[int]:
     are versions of the same article (levels, translations, updates): no evidence either way.
     Measured on OneStopEnglish: versions of one article >= 0.74; an inserted sentence's source
     and its host <= 0.15; related articles <= 0.42."""
-    import numpy as np
-
     sims = (st.weighted[index] @ st.weighted_t).toarray().ravel() / (st.norms * st.norms[index])
     sims[index] = 0.0
     return {int(d) for d in np.nonzero(sims >= SIBLING)[0]}
@@ -235,8 +343,6 @@ def corpus_features(index: int, summary: Summary, st: Stats, drop_holders: bool 
     sentence, as if its source were not in the corpus. ``versions``: :func:`siblings`, when the
     caller has them already.
     """
-    import numpy as np
-
     records = summary.sentences if records is None else records
     if not records:
         return []
@@ -264,8 +370,6 @@ def _novel_evidence(records: Sequence[SentenceRecord], contexts: Sequence[_Conte
     (sentence x document) cover is summed by ``bincount``, each cell adding its terms' weights in
     the order of the sentence's novel terms, as a loop over the terms would.
     """
-    import numpy as np
-
     n_docs, n_sent = len(st.paths), len(records)
     log_n = math.log(max(2, n_docs))
     pair_sent, pair_col, pair_n, pair_w = [], [], [], []  # one entry per (sentence, novel term)
@@ -315,7 +419,6 @@ def _tfidf_evidence(index: int, summary: Summary, records: Sequence[SentenceReco
                     st: Stats, versions: set[int]) -> list[dict[str, float]]:
     """tf-idf cosine of each sentence with its own document against the best other one, with the
     sentence's copies taken out of every document holding one."""
-    import numpy as np
     from scipy import sparse
 
     n_docs = len(st.paths)
@@ -333,7 +436,8 @@ def _tfidf_evidence(index: int, summary: Summary, records: Sequence[SentenceReco
     idfs, sn = idfs.tolist(), sn.tolist()
     at = np.cumsum([0] + [len(r.counts) for r in records]).tolist()  # sentence j's keys: at[j]:at[j + 1]
     elsewhere = _holder_counts(index, contexts, st, np.array(cols, dtype=np.int64), at)
-    mine = [float(summary.counts.get(k, 0)) for r in records for k in r.counts]  # the own document's counts
+    own = dict(zip(summary.terms, summary.term_counts.tolist()))
+    mine = [float(own.get(k, 0)) for r in records for k in r.counts]  # the own document's counts
     norms = st.norms.tolist()
     for j, (r, ctx) in enumerate(zip(records, contexts)):
         for d in ctx.holders:
@@ -358,8 +462,6 @@ def _holder_counts(index: int, contexts: Sequence[_Context], st: Stats, cols: An
                    at: Sequence[int]) -> dict[tuple[int, int], list[float]]:
     """(sentence j, document d) -> d's counts of sentence j's keys (``cols[at[j]:at[j + 1]]``), for
     the documents other than ``index`` holding a copy of the sentence (one vectorised look-up)."""
-    import numpy as np
-
     held = [(j, d) for j, ctx in enumerate(contexts) for d in ctx.holders if d != index]
     if not held:
         return {}
@@ -372,8 +474,6 @@ def _holder_counts(index: int, contexts: Sequence[_Context], st: Stats, cols: An
 
 def _counts(st: Stats, docs: Any, cols: Any) -> Any:
     """Each document's count of the matching key column (vectorised CSR look-ups), as floats."""
-    import numpy as np
-
     want = docs.astype(np.int64) * len(st.kid) + cols
     at = np.minimum(st.cells.searchsorted(want), len(st.cells) - 1)
     return np.where(st.cells[at] == want, st.counts.data[at], 0.0)
@@ -401,8 +501,6 @@ def _without(norm: float, counts: Iterable[int], idfs: Sequence[float], have: Se
 
 
 def _semantic(index: int, r: SentenceRecord, holders: set[int], st: Stats, gone: set[int]) -> dict[str, float]:
-    import numpy as np
-
     v = np.asarray(r.vector, dtype=np.float32)
     cents = st.centroids.copy()
     for d in holders:

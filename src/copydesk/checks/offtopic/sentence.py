@@ -137,11 +137,9 @@ def summarise(document: Document, options: dict) -> _corpus.Summary:
     return _corpus.summarise(document, result, vectors, lambda x: reason(x, result.topic, document.prose))
 
 
-def _parts(summary: _corpus.Summary, _: Any) -> _corpus.Summary:
+def _parts(summary: _corpus.Summary, _: Any) -> _corpus.Lookups:
     """What the corpus-wide look-ups need of one summary (features and vectors stay behind)."""
-    return _corpus.Summary(summary.path, [
-        _corpus.SentenceRecord(r.start, r.end, r.hash, r.counts, {}, {}, {}, 0.0) for r in summary.sentences
-    ], summary.counts, summary.centroid)
+    return summary.lookups()
 
 
 def judge(summary: _corpus.Summary, arg: tuple[int, _corpus.Stats | None, dict]) -> list[tuple[int, int, float, str]]:
@@ -154,7 +152,9 @@ def judge(summary: _corpus.Summary, arg: tuple[int, _corpus.Stats | None, dict])
     if st is not None:
         model = "embedding" if st.centroids is not None else "lexical"
         model = model if _corpus.MODELS[model]["weights"] else None
-    judged = [r for r in summary.sentences if len(r.weights) >= options.get("min_terms", 3) and r.novel]
+    n_terms, n_novel = summary.sizes()
+    judged = summary.records(j for j, (n, m) in enumerate(zip(n_terms, n_novel))
+                             if n >= options.get("min_terms", 3) and m)
     versions = _corpus.siblings(index, st) if model else set()
     extra = (_corpus.corpus_features(index, summary, st, records=judged, versions=versions) if model
              else [{}] * len(judged))
