@@ -123,3 +123,25 @@ def test_grammar_pool_equals_one_process(project, monkeypatch):
     assert "grammar.harper.SpellCheck" in rules and "grammar.harper.AnA" in rules
     texts = {f["text"] for e in pooled["files"] for f in e["findings"]}
     assert "zorblat" not in texts and "flimwex" in texts  # the project's terms reached the workers
+
+
+def _square_with_pid(summary, arg):
+    import os
+
+    return summary * summary + arg, os.getpid()
+
+
+def test_forked_corpus_step_equals_one_process(monkeypatch):
+    """A long per-document corpus step runs in forked processes: same results, same order."""
+    import os
+
+    from copydesk import corpus
+
+    monkeypatch.setattr(corpus, "MIN_FORKED_SECONDS", 0.0)
+    args = {i: i % 7 for i in range(60, 0, -1)}  # not in index order: the result keeps this order
+    forked = corpus.LocalCorpus(list(range(61)), jobs=2).per_document(_square_with_pid, args)
+    here = corpus.LocalCorpus(list(range(61)), jobs=1).per_document(_square_with_pid, args)
+    assert list(forked) == list(here) == list(args)
+    assert [v for v, _ in forked.values()] == [v for v, _ in here.values()]
+    assert {pid for _, pid in here.values()} == {os.getpid()}
+    assert len({pid for _, pid in forked.values()} - {os.getpid()}) == 2  # the rest ran in two processes

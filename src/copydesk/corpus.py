@@ -17,6 +17,7 @@ Check modules without ``summarise`` still receive the list of documents (local e
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from typing import Any, Callable, Iterable, Iterator, NamedTuple, Protocol, Sequence
 
@@ -62,12 +63,22 @@ def canonical(clusters: Iterable[Iterable[Member]]) -> list[list[Member]]:
     return sorted((c for c in out if len(c) > 1), key=lambda c: c[0].ref)
 
 
-class LocalCorpus:
-    """Summaries in this process (``summaries[i]`` is document ``i`` in path order)."""
+# A per-document step goes to forked processes only when what is left of it would take longer
+# than this in one process (estimated from its first documents): forking costs tens of ms.
+MIN_FORKED_SECONDS = 0.25
+HEAD = 16  # documents timed in this process first
+_STEP: dict[str, Any] = {}  # the step a forked helper runs: set just before forking
 
-    def __init__(self, summaries: Sequence[Any]) -> None:
+
+class LocalCorpus:
+    """Summaries in this process (``summaries[i]`` is document ``i`` in path order). With
+    ``jobs`` > 1, a per-document step over many documents runs in that many forked processes
+    (each inherits the summaries and the step's arguments; only results travel back)."""
+
+    def __init__(self, summaries: Sequence[Any], jobs: int = 1) -> None:
         self.summaries = list(summaries)
         self.size = len(self.summaries)
+        self.jobs = jobs
 
     def _member(self, ref: tuple[int, int], kind: str) -> Member:
         s = self.summaries[ref[0]]
@@ -92,7 +103,45 @@ class LocalCorpus:
                          for refs in near_clusters(self.summaries, threshold))
 
     def per_document(self, func: Callable[[Any, Any], Any], args: dict[int, Any]) -> dict[int, Any]:
-        return {i: func(self.summaries[i], arg) for i, arg in args.items()}
+        items = list(args.items())
+        start = time.perf_counter()
+        out = {i: func(self.summaries[i], arg) for i, arg in items[:HEAD]}
+        rest = items[HEAD:]
+        if self.jobs > 1 and rest and (time.perf_counter() - start) / HEAD * len(rest) > MIN_FORKED_SECONDS:
+            forked = _forked_step(self.summaries, func, rest, self.jobs)
+            if forked is not None:
+                out.update(forked)
+                return out
+        out.update((i, func(self.summaries[i], arg)) for i, arg in rest)
+        return out
+
+
+def _step_slice(k: int) -> dict[int, Any]:
+    summaries, func, items, n = _STEP["summaries"], _STEP["func"], _STEP["items"], _STEP["n"]
+    return {i: func(summaries[i], arg) for i, arg in items[k::n]}
+
+
+def _forked_step(summaries: list[Any], func: Callable[[Any, Any], Any], items: list[tuple[int, Any]],
+                 jobs: int) -> dict[int, Any] | None:
+    """``func`` over ``items`` in ``jobs`` forked processes, or None where fork is unavailable
+    or a process fails (the caller then runs the step here). Results keep ``items``' order."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    _STEP.update(summaries=summaries, func=func, items=items, n=jobs)
+    try:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+            parts = list(pool.map(_step_slice, range(jobs)))
+    except Exception:  # noqa: BLE001 - e.g. a killed process, an unpicklable result
+        return None
+    finally:
+        _STEP.clear()
+    merged: dict[int, Any] = {}
+    for part in parts:
+        merged.update(part)
+    return {i: merged[i] for i, _ in items}
 
 
 def located(members: Sequence[Member]) -> tuple[Location, ...]:
@@ -103,11 +152,12 @@ def located(members: Sequence[Member]) -> tuple[Location, ...]:
 
 
 def corpus_problems(spec: Any, documents: list[Any], options: dict[str, Any],
-                    known: Sequence[Any] | None = None) -> Iterator[Problem]:
+                    known: Sequence[Any] | None = None, jobs: int = 1) -> Iterator[Problem]:
     """A corpus check's problems over in-memory documents (the local engine); ``known[i]``, when
     not None, is document ``i``'s summary made earlier (per-document stage or cache)."""
     if spec.summarise is None:
         return iter(spec.func(documents, options))
     known = known or [None] * len(documents)
-    corpus = LocalCorpus([k if k is not None else spec.summarise(d, options) for d, k in zip(documents, known)])
+    corpus = LocalCorpus([k if k is not None else spec.summarise(d, options) for d, k in zip(documents, known)],
+                         jobs)
     return iter(spec.func(corpus, options))

@@ -180,7 +180,8 @@ def corpus_summaries(doc: Document, config: Config, selection: Selection) -> dic
     return out
 
 
-def run_corpus_checks(results: list[FileResult], config: Config, selection: Selection, verbose: bool = False) -> None:
+def run_corpus_checks(results: list[FileResult], config: Config, selection: Selection, verbose: bool = False,
+                      jobs: int = 1) -> None:
     docs = [r.document for r in results if r.document is not None]
     by_path = {d.path: d for d in docs}
     res_by_path = {r.path: r for r in results}
@@ -191,7 +192,7 @@ def run_corpus_checks(results: list[FileResult], config: Config, selection: Sele
         eligible = [d for d in docs if config.for_path(d.path).get(spec.id, cc).enabled]
         known = [res_by_path[d.path].summaries.get(spec.id) for d in eligible]
         try:
-            problems = list(corpus_problems(spec, eligible, opts, known))
+            problems = list(corpus_problems(spec, eligible, opts, known, jobs))
         except Exception as exc:  # noqa: BLE001
             trace = traceback.format_exc() if verbose else None
             for r in results:
@@ -245,5 +246,5 @@ def lint_paths(paths: list[str], config: Config, selection: Selection | None = N
     files, missing = discover(paths, config.exclude)
     results = missing_results(missing)
     results.extend(lint_files(files, config, selection, verbose, jobs, cache, progress))
-    run_corpus_checks(results, config, selection, verbose)
+    run_corpus_checks(results, config, selection, verbose, jobs)
     return finalize(results)

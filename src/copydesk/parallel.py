@@ -142,14 +142,14 @@ def lint_files(files: list[InputFile], config: Any, selection: Selection, verbos
     _STATE.update(config=config, selection=selection, verbose=verbose, cache=cache)
     items = [item for _, item in todo]
     done: list[FileResult] = []
-    if jobs > 1 and len(items) >= MIN_PARALLEL_DOCS and _context().get_start_method() == "fork":
-        # Prime: lint the first document here, so every lazily loaded dictionary, model and
-        # engine exists once in this process; forked workers then share it copy-on-write
-        # instead of each loading its own (time and memory).
-        done.append(_work(items[0]))
-        if progress:
-            progress(items[0][0])
-    pooling = jobs > 1 and len(items) - len(done) >= MIN_PARALLEL_DOCS - 1
+    pooling = jobs > 1 and len(items) >= MIN_PARALLEL_DOCS
+    if pooling and _context().get_start_method() == "fork":
+        # Prime: lint a short sample here, so every lazily loaded dictionary, model and engine
+        # exists once in this process; forked workers then share it copy-on-write instead of
+        # each loading its own (time and memory).
+        from copydesk._prime import prime
+
+        prime(_work)
     if warming is not None and pooling:
         warming.join()  # never fork while the engine is being built in another thread
     pooled = _run_pool(items[len(done):], config, selection, verbose, jobs, cache, progress) if pooling else None
