@@ -81,6 +81,11 @@ def _zipf(word: str) -> float:
     return zipf_frequency(word, "en")
 
 
+def frequencies() -> dict[str, float]:
+    """wordfreq's English word -> frequency table (lower-case keys), for membership tests."""
+    return _frequencies()
+
+
 @lru_cache(maxsize=1)
 def _frequencies() -> dict[str, float]:
     """wordfreq's English word -> frequency table (loaded once; fast look-ups for plain words)."""

@@ -19,7 +19,7 @@ import string
 from typing import Any, Iterator
 
 from copydesk.checks.grammar._engine import known_words
-from copydesk.checks.grammar._vocab import vocabulary, zipf
+from copydesk.checks.grammar._vocab import frequencies, vocabulary, zipf
 from copydesk.document import Document
 from copydesk.findings import Problem
 
@@ -68,7 +68,14 @@ def best_neighbour(word: str, common: float, gap: float, context: set[str] = fro
     elsewhere first (then ``context_gap`` suffices), else the most common."""
     base = zipf(word)
     best: tuple[str, float] | None = None
+    known = frequencies()
+    # Most of the ~450 candidates are unknown to wordfreq (Zipf 0) and cannot qualify: skip them
+    # with one look-up (exact for a plain lower-case word, the table's form of every entry).
+    skip_unseen = word.isascii() and word.isalpha() and word.islower() and not (
+        common <= 0 and -base >= min(gap, context_gap if context_gap is not None else gap))
     for cand in edits1(word):
+        if skip_unseen and cand not in known:
+            continue
         z = zipf(cand)
         need = min(gap, context_gap) if context_gap is not None and cand in context else gap
         if z >= common and z - base >= need and not _inflection(word, cand):
