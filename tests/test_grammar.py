@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hypothesis
 import pytest
 
 from conftest import write
@@ -157,3 +158,18 @@ def test_confused_words_are_grammar_and_never_vocabulary_suggestions(project, ru
     assert [(f.category, f.text) for f in fs if f.rule == "grammar.harper.ThenThan"] == [("grammar", "then")]
     code, out, _ = run_cli("vocab", "suggest", "docs")
     assert code == 0 and out == ""
+
+
+@hypothesis.settings(max_examples=300, deadline=None)
+@hypothesis.given(hypothesis.strategies.text(alphabet="abcdeghilmnorstuyz", min_size=1, max_size=14))
+def test_dialect_prefilter_keeps_every_counterpart(word):
+    """The one-search prefilter of the dialect patterns drops only words no pattern changes."""
+    from copydesk.checks.grammar import _dialect
+
+    slow = set()
+    for pattern, repl in _dialect._UK_US + _dialect._US_UK:
+        for m in pattern.finditer(word):
+            cand = word[:m.start()] + m.expand(repl) + word[m.end():]
+            if cand != word:
+                slow.add(cand)
+    assert _dialect._counterparts(word) == frozenset(slow)

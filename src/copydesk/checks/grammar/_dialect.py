@@ -70,8 +70,14 @@ def counterparts(word: str) -> frozenset[str]:
     return _counterparts(word)
 
 
+# Matches where any pattern matches: most words match none, and skip the loop with one search.
+_ANY = re.compile("|".join(f"(?:{p.pattern})" for p, _ in _UK_US + _US_UK))
+
+
 @lru_cache(maxsize=65536)
 def _counterparts(word: str) -> frozenset[str]:
+    if not _ANY.search(word):
+        return frozenset()
     out = set()
     for pattern, repl in _UK_US + _US_UK:
         for m in pattern.finditer(word):
