@@ -211,3 +211,14 @@ def test_embedding_rescoring_when_the_extra_is_installed(config):
     assert doc.prose[top.unit.start:top.unit.end] == foreign and top.score >= 0.5
     clean = ARTICLE.replace(" " + INSERTED, "")
     assert findings(config, clean, engine="embedding") == []
+
+
+def test_term_frequencies_equal_wordfreq():
+    """The table look-up for plain words gives wordfreq's own Zipf values (and wordfreq the rest)."""
+    from wordfreq import zipf_frequency
+
+    from copydesk.checks.offtopic import _terms
+
+    words = ["the", "Empathy", "borderline", "mentalization", "qwzxv", "naïve", "don't", "e-mail", "Fonagy", "x"]
+    for word in words:
+        assert _terms.zipf(word) == zipf_frequency(word.lower(), "en"), word

@@ -79,9 +79,14 @@ def term_key(word: str) -> str:
 
 @lru_cache(maxsize=65536)
 def zipf(word: str) -> float:
+    w = word.lower()
+    if w.isascii() and w.isalpha():  # one table look-up, equal to wordfreq's (no tokenizer)
+        from copydesk.checks.grammar._vocab import zipf as table_zipf
+
+        return table_zipf(w)
     from wordfreq import zipf_frequency  # imported on first use (wordfreq pulls in ftfy and langcodes)
 
-    return zipf_frequency(word.lower(), "en")
+    return zipf_frequency(w, "en")
 
 
 @lru_cache(maxsize=65536)
