@@ -83,13 +83,12 @@ class Document:
     def position(self, offset: int) -> tuple[int, int]:
         return self.lines.position(offset)
 
-    def drop_caches(self) -> "Document":
+    def drop_caches(self) -> None:
         """Forget what checks cached on this document (indexes, counts, analyses): after the
         per-document stage only the parsed fields are read, and they are what workers send back
         and the corpus stage keeps, so a large corpus is held at a fraction of the size."""
         for key in [k for k in self.__dict__ if k not in _FIELDS]:
             del self.__dict__[key]
-        return self
 
     def block_text(self, block: Block) -> str:
         """The block's prose (markup masked as spaces)."""

@@ -141,7 +141,6 @@ def lint_files(files: list[InputFile], config: Any, selection: Selection, verbos
     warming = warm_up(config, selection) if todo else None  # a fully cached run needs no engine
     _STATE.update(config=config, selection=selection, verbose=verbose, cache=cache)
     items = [item for _, item in todo]
-    done: list[FileResult] = []
     pooling = jobs > 1 and len(items) >= MIN_PARALLEL_DOCS
     if pooling and _context().get_start_method() == "fork":
         # Prime: lint a short sample here, so every lazily loaded dictionary, model and engine
@@ -152,10 +151,9 @@ def lint_files(files: list[InputFile], config: Any, selection: Selection, verbos
         prime(_work)
     if warming is not None and pooling:
         warming.join()  # never fork while the engine is being built in another thread
-    pooled = _run_pool(items[len(done):], config, selection, verbose, jobs, cache, progress) if pooling else None
-    if pooled is None:
-        pooled = _run_here(items[len(done):], jobs > 1 and warming is not None, progress)
-    done.extend(pooled)
+    done = _run_pool(items, config, selection, verbose, jobs, cache, progress) if pooling else None
+    if done is None:
+        done = _run_here(items, jobs > 1 and warming is not None, progress)
     if warming is not None:
         warming.join()  # in one process the build overlapped the checks that run before the grammar ones
     for (i, _), res in zip(todo, done):
@@ -191,7 +189,7 @@ def _run_pool(items: list[tuple[str, str, str | None]], config: Any, selection: 
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    if len(items) < MIN_PARALLEL_DOCS - 1:
+    if len(items) < MIN_PARALLEL_DOCS:
         return None
     ctx = _context()
     recipe = getattr(config, "recipe", None)

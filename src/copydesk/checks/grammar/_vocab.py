@@ -74,21 +74,17 @@ def zipf(word: str) -> float:
 @lru_cache(maxsize=65_536)  # most look-ups are everyday words; more would cost each worker memory
 def _zipf(word: str) -> float:
     if word.isascii() and word.isalpha():
-        freq = _frequencies().get(word, 0.0)
+        freq = frequencies().get(word, 0.0)
         return round(math.log10(freq) + 9, 2) if freq > 0 else 0.0
     from wordfreq import zipf_frequency  # imported on first use: wordfreq pulls in ftfy and langcodes
 
     return zipf_frequency(word, "en")
 
 
-def frequencies() -> dict[str, float]:
-    """wordfreq's English word -> frequency table (lower-case keys), for membership tests."""
-    return _frequencies()
-
-
 @lru_cache(maxsize=1)
-def _frequencies() -> dict[str, float]:
-    """wordfreq's English word -> frequency table (loaded once; fast look-ups for plain words)."""
+def frequencies() -> dict[str, float]:
+    """wordfreq's English word -> frequency table (lower-case keys; loaded once; fast look-ups
+    for plain words)."""
     from wordfreq import get_frequency_dict
 
     return get_frequency_dict("en")
