@@ -49,6 +49,11 @@ def test_names_initials_page_references_and_reference_lists_are_not_misspellings
     assert flagged(lint(text), "spelling") == []
 
 
+def test_mixed_case_brands_are_not_misspellings_but_typos_next_to_them_are(project):
+    text = "StumbleUpon\nShe opened qwzrtPlkm and CityBoyCityBoy. She recieved the link.\n"
+    assert flagged(lint(text), "spelling") == ["recieved"]
+
+
 def test_real_word_error_personalty_is_caught_on_the_seed_sentence(project):
     text = ("The personality of the parent matters. This type of personalty has its source in an "
             "intense experience of inner emptiness.\n")

@@ -111,6 +111,12 @@ def damerau(a: str, b: str) -> int:
 _INITIALS = re.compile(r"^(?:[A-Za-z]{1,4}\.)+[A-Za-z]{0,3}\.?$")
 
 
+def mixed_case(word: str) -> bool:
+    """A capital after a small letter ("StumbleUpon", "iPhone", "YouTube"): a brand, a product or
+    an identifier, never a misspelling (a slip of the shift key, "tHe", is a known word in any case)."""
+    return any(a.islower() and b.isupper() for a, b in zip(word, word[1:]))
+
+
 def looks_like_name_or_abbreviation(text: str, word: str, start: int, end: int, sentence_start: int) -> bool:
     """Names, acronyms, initials and abbreviations ("Fonagy", "BPD", "E.Z.", "Psy.D.", "p.", "pp.")."""
     if any(ch.isdigit() for ch in word) or "." in word:
@@ -125,6 +131,8 @@ def looks_like_name_or_abbreviation(text: str, word: str, start: int, end: int, 
         return True  # the "D" of "Psy.D"
     if len(word) > 1 and word.isupper():
         return True  # acronym
+    if mixed_case(word):
+        return True  # a brand or an identifier ("StumbleUpon")
     if word[:1].isupper() and start > sentence_start:
         return True  # capitalised inside a sentence: a name
     return False

@@ -2,7 +2,7 @@
 
 Harper reads the document's prose only (markup, code and URLs masked), so every finding maps to
 the exact place in the file. Rule ids are ``grammar.harper.<HarperRule>``. Not spelling errors:
-words in the project vocabulary, names (capitalised inside a sentence), acronyms, initials and
+words in the project vocabulary, names (capitalised inside a sentence), brands ("StumbleUpon"), acronyms, initials and
 abbreviations ("E.Z.", "Psy.D.", "p."), reference-list entries, and the other dialect's spellings
 (``grammar.dialect`` reports those when a document mixes them).
 
@@ -18,7 +18,7 @@ from typing import Any, Iterator
 from copydesk.checks.grammar import _dialect
 from copydesk.checks.grammar._engine import lint_prose
 from copydesk.checks.grammar._filters import keep_spelling, reference_spans, sentence_start, skip_span
-from copydesk.checks.grammar._vocab import vocabulary, zipf
+from copydesk.checks.grammar._vocab import mixed_case, vocabulary, zipf
 from copydesk.document import Document
 from copydesk.findings import Problem
 
@@ -94,8 +94,8 @@ _SPELL_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 
 
 def _unreported(doc: Document, vocab: Any, refs: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Spans of the words whose spelling is never reported: project terms, references, acronyms
-    and names (capitalised inside a sentence). They are most of the words Harper does not know,
+    """Spans of the words whose spelling is never reported: project terms, references, acronyms,
+    brands ("StumbleUpon") and names (capitalised inside a sentence). They are most of the words Harper does not know,
     and each would cost it a suggestion search. Only whole words, so that the others keep their
     neighbours (Harper knows some phrases, such as "et al.", only whole)."""
     out, prose = [], doc.prose
@@ -104,7 +104,7 @@ def _unreported(doc: Document, vocab: Any, refs: list[tuple[int, int]]) -> list[
         if prose[a - 1:a] in _GLUE or (prose[b:b + 1] in _GLUE and prose[b + 1:b + 2].isalnum()):
             continue  # part of a host name, an address or a compound ("Amazon.com's", "U.S.")
         if (word[:1].isupper() and (len(word) > 1 and word.isupper() or a > sentence_start(doc, a))
-                or vocab.accepts(word) or any(r0 <= a < r1 for r0, r1 in refs)):
+                or mixed_case(word) or vocab.accepts(word) or any(r0 <= a < r1 for r0, r1 in refs)):
             out.append(m.span())
     return out
 
