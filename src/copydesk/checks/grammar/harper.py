@@ -2,9 +2,9 @@
 
 Harper reads the document's prose only (markup, code and URLs masked), so every finding maps to
 the exact place in the file. Rule ids are ``grammar.harper.<HarperRule>``. Not spelling errors:
-words in the project vocabulary, names (capitalised inside a sentence), brands ("StumbleUpon"), acronyms, initials and
-abbreviations ("E.Z.", "Psy.D.", "p."), reference-list entries, and the other dialect's spellings
-(``grammar.dialect`` reports those when a document mixes them).
+words in the project vocabulary, names (capitalised inside a sentence), brands ("StumbleUpon"),
+acronyms, initials and abbreviations ("E.Z.", "Psy.D.", "p."), reference-list entries, and the
+other dialect's spellings (``grammar.dialect`` reports those when a document mixes them).
 
 Passes: ``The child's behaviour changed (Kernberg, 1975, p. 229).``
 Fails: ``She recieved an letter.`` (spelling: "recieved"; grammar: "an letter")
@@ -95,9 +95,9 @@ _SPELL_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 
 def _unreported(doc: Document, vocab: Any, refs: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Spans of the words whose spelling is never reported: project terms, references, acronyms,
-    brands ("StumbleUpon") and names (capitalised inside a sentence). They are most of the words Harper does not know,
-    and each would cost it a suggestion search. Only whole words, so that the others keep their
-    neighbours (Harper knows some phrases, such as "et al.", only whole)."""
+    brands ("StumbleUpon") and names (capitalised inside a sentence). They are most of the words
+    Harper does not know, and each would cost it a suggestion search. Only whole words, so that
+    the others keep their neighbours (Harper knows some phrases, such as "et al.", only whole)."""
     out, prose = [], doc.prose
     for m in _SPELL_WORD.finditer(prose):
         (a, b), word = m.span(), m.group()
