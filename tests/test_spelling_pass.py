@@ -61,6 +61,9 @@ def test_names_and_acronyms_are_blanked_but_phrases_and_hosts_are_not():
 def test_listed_alternatives_are_sorted_but_prose_is_not():
     assert _canonical("Use the irregular form 'chosen' or 'chose' instead of 'choosed'", ("chosen", "chose")) == (
         "Use the irregular form 'chose' or 'chosen' instead of 'choosed'", ("chose", "chosen"))
+    # a capitalised word gets capitalised suggestions and a lower-case message: sorted alike
+    assert _canonical("Use the irregular form 'chosen' or 'chose' instead of 'Choosed'", ("Chosen", "Chose")) == (
+        "Use the irregular form 'chose' or 'chosen' instead of 'Choosed'", ("Chose", "Chosen"))
     msg = "Use `it's` (short for `it has` or `it is`) here, not the possessive `its`."
     assert _canonical(msg, ("it's", "it has")) == (msg, ("it's", "it has"))
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 from json.encoder import encode_basestring
-from typing import Any, Iterator
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 from copydesk.formatters import Formatter
 
@@ -91,7 +92,8 @@ def iter_json(report: dict[str, Any]) -> Iterator[str]:
     Python's indenting encoder builds one small string per token of the whole report before
     joining them (several hundred bytes of objects per finding); encoding one file entry at a
     time bounds that to the largest file."""
-    if not isinstance(report, dict) or not report or not isinstance(report.get("files"), list):
+    files = report.get("files") if isinstance(report, dict) else None
+    if not report or not isinstance(files, Sequence) or isinstance(files, (str, bytes)):
         yield json.dumps(report, ensure_ascii=False, indent=_INDENT) + "\n"
         return
     pad1, pad2 = " " * _INDENT, " " * (2 * _INDENT)
@@ -100,7 +102,9 @@ def iter_json(report: dict[str, Any]) -> Iterator[str]:
     for key, value in report.items():
         yield ("\n" if first else ",\n") + pad1 + json.dumps(key, ensure_ascii=False) + ": "
         first = False
-        if key == "files" and value:
+        if key == "files" and not value:
+            yield "[]"
+        elif key == "files":
             yield "["
             for i, entry in enumerate(value):
                 yield ("\n" if i == 0 else ",\n") + pad2 + _dumps(entry, 2)

@@ -65,19 +65,26 @@ _LIST_GAP = re.compile(r",? *(?:or|and)? *|, *")  # what stands between two list
 def _canonical(message: str, suggestions: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
     """Harper lists some alternatives in hash order ("The word `absinthe`, `absinth` is a mass
     noun", "Use the irregular form 'chosen' or 'chose'"): when the message lists exactly the
-    suggestions, side by side, sort both so that reports are reproducible."""
-    quoted = [m for m in _QUOTED.finditer(message) if (m.group(1) or m.group(2)) in suggestions]
+    suggestions, side by side, sort both so that reports are reproducible. Harper capitalises
+    the suggestions like the word they replace ("Choosed" -> "Chosen", "Chose") but not the
+    message, so words match whatever their case."""
+    wanted = {s.lower() for s in suggestions}
+    quoted = [m for m in _QUOTED.finditer(message) if (m.group(1) or m.group(2)).lower() in wanted]
     words = [m.group(1) or m.group(2) for m in quoted]
     listed = all(_LIST_GAP.fullmatch(message, a.end(), b.start()) for a, b in zip(quoted, quoted[1:]))
-    if len(words) < 2 or sorted(words) != sorted(suggestions) or not listed:
+    if len(words) < 2 or sorted(w.lower() for w in words) != sorted(s.lower() for s in suggestions) or not listed:
         return message, suggestions
     pieces, pos = [], 0
-    for m, word in zip(quoted, sorted(words)):
+    for m, word in zip(quoted, sorted(words, key=_order)):
         mark = m.group(0)[0]
         pieces += (message[pos:m.start()], f"{mark}{word}{mark}")
         pos = m.end()
     pieces.append(message[pos:])
-    return "".join(pieces), tuple(sorted(suggestions))
+    return "".join(pieces), tuple(sorted(suggestions, key=_order))
+
+
+def _order(word: str) -> tuple[str, str]:
+    return word.lower(), word
 
 
 def _plausible_split(word: str, suggestions: tuple[str, ...]) -> bool:
