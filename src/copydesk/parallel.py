@@ -62,7 +62,7 @@ def _work(item: tuple[str, str, str | None]) -> FileResult:
 
 def _work_packed(item: tuple[str, str, str | None]) -> bytes:
     """:func:`_work` for a pool worker: the result already pickled, so that the parent keeps
-    it as bytes (a quarter of its size as objects) until the pool is done."""
+    it as bytes (about a third of its size as objects) until the pool is done."""
     return pickle.dumps(_work(item), protocol=pickle.HIGHEST_PROTOCOL)
 
 

@@ -223,6 +223,7 @@ class HtmlFormatter(Formatter):
     name = "html"
 
     def format(self, report: dict[str, Any], options: dict[str, Any]) -> str:
+        report = dict(report, files=list(report["files"]))  # read several times: entries made once
         config = options.get("config")
         texts: dict[str, str] = options.get("texts") or {}
         target = None

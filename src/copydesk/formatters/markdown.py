@@ -31,6 +31,7 @@ class MarkdownFormatter(Formatter):
     name = "markdown"
 
     def format(self, report: dict[str, Any], options: dict[str, Any]) -> str:
+        report = dict(report, files=list(report["files"]))  # read several times: entries made once
         s = report["summary"]
         max_rows = int(options.get("max_rows", MAX_ROWS))
         out = ["## copydesk report", ""]

@@ -77,6 +77,7 @@ class SarifFormatter(Formatter):
     name = "sarif"
 
     def format(self, report: dict[str, Any], options: dict[str, Any]) -> str:
+        report = dict(report, files=list(report["files"]))  # read several times: entries made once
         config = options.get("config")
         rules: dict[str, dict[str, Any]] = {}
         results: list[dict[str, Any]] = []

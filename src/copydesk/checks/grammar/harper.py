@@ -68,11 +68,11 @@ def _canonical(message: str, suggestions: tuple[str, ...]) -> tuple[str, tuple[s
     suggestions, side by side, sort both so that reports are reproducible. Harper capitalises
     the suggestions like the word they replace ("Choosed" -> "Chosen", "Chose") but not the
     message, so words match whatever their case."""
-    wanted = {s.lower() for s in suggestions}
+    wanted = sorted(s.lower() for s in suggestions)
     quoted = [m for m in _QUOTED.finditer(message) if (m.group(1) or m.group(2)).lower() in wanted]
     words = [m.group(1) or m.group(2) for m in quoted]
     listed = all(_LIST_GAP.fullmatch(message, a.end(), b.start()) for a, b in zip(quoted, quoted[1:]))
-    if len(words) < 2 or sorted(w.lower() for w in words) != sorted(s.lower() for s in suggestions) or not listed:
+    if len(words) < 2 or sorted(w.lower() for w in words) != wanted or not listed:
         return message, suggestions
     pieces, pos = [], 0
     for m, word in zip(quoted, sorted(words, key=_order)):
