@@ -42,6 +42,12 @@ SENTENCES = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _narrow_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Narrow from the first text (a run narrows only after ``PREFILTER_AFTER`` texts)."""
+    monkeypatch.setattr(_cues, "PREFILTER_AFTER", 0)
+
+
 def _full(entries: list[str]) -> object:
     bodies = _cues._bodies(tuple(entries))
     return _cues._bounded(bodies) if bodies else None
@@ -94,5 +100,17 @@ def test_requirements_read_the_first_words() -> None:
 
 def test_lists_with_groups_or_empty_cues_are_not_narrowed() -> None:
     for entries in (["it is (said|believed)", "some"], ["(?:maybe)?", "some"]):
-        assert _cues.cues(entries)._prefilter is None
         _same(entries, "It is said that some agree, maybe.")
+        assert _cues.cues(entries)._prefilter is None
+
+
+def test_a_list_is_narrowed_only_after_its_first_texts(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_cues, "PREFILTER_AFTER", 3)
+    entries = ["widely believed", "experts agree", "some say"]
+    cues = _cues.Cues(_cues._bodies(tuple(entries)), narrowable=True)
+    texts = ["Some say it works.", "Nothing here.", "Experts agree, some say.", "Nothing.", "Some say so."]
+    found = []
+    for text in texts:
+        found.append([m.group(0) for m in cues.finditer(text)])
+        assert (cues._prefilter is None) == (texts.index(text) < 3)
+    assert found == [["Some say"], [], ["Experts agree", "some say"], [], ["Some say"]]

@@ -51,14 +51,22 @@ def _spaces(entry: str) -> str:
     return "".join(out)
 
 
+PREFILTER_AFTER = 500
+"""A cue list is narrowed by a prefilter only after it has scanned this many texts: reading the
+cues' requirements costs about 0.1 s for the built-in lists, more than a single article's
+sentences gain from it (a one-file run, such as a pre-commit hook, never pays it)."""
+
+
 class Cues:
     """A compiled cue list: one regex, and a :class:`~._prefilter.Prefilter` that narrows it, per
     sentence, to the cues whose words the sentence has (none, mostly)."""
 
-    def __init__(self, bodies: list[str], prefilter: Prefilter | None) -> None:
+    def __init__(self, bodies: list[str], narrowable: bool) -> None:
         self._bodies = bodies
         self.pattern = _bounded(bodies) if bodies else None
-        self._prefilter = prefilter
+        self._narrowable = narrowable  # no group numbers to keep, no cue matching empty text
+        self._prefilter: Prefilter | None = None  # built after PREFILTER_AFTER texts
+        self._scanned = 0
         self._singles: dict[int, re.Pattern[str]] = {}  # cue index -> its own regex, compiled when needed
 
     def _narrowed(self, text: str) -> list[re.Pattern[str]] | None:
@@ -66,7 +74,13 @@ class Cues:
 
         A cue that cannot match anywhere in the text is never the alternative that matches, so
         leaving it out changes no match."""
-        cues = self._prefilter.cues(text) if self._prefilter is not None else None
+        prefilter = self._prefilter
+        if prefilter is None:
+            if not self._narrowable or self._scanned < PREFILTER_AFTER:
+                self._scanned += 1
+                return None
+            prefilter = self._prefilter = Prefilter([requirements(b) for b in self._bodies])
+        cues = prefilter.cues(text)
         if cues is None or len(cues) == len(self._bodies):
             return None
         return [self._single(i) for i in sorted(cues)]
@@ -146,9 +160,7 @@ def _bodies(entries: tuple[str, ...]) -> list[str]:
 def _compile(entries: tuple[str, ...]) -> Cues:
     bodies = _bodies(entries)
     # narrowed, the list must not renumber groups (a back-reference would notice), nor match empty text
-    if not bodies or any(re.compile(b).groups or may_be_empty(b) for b in bodies):
-        return Cues(bodies, None)
-    return Cues(bodies, Prefilter([requirements(b) for b in bodies]))
+    return Cues(bodies, bool(bodies) and not any(re.compile(b).groups or may_be_empty(b) for b in bodies))
 
 
 def cues(entries: Iterable[str]) -> Cues:
