@@ -80,6 +80,11 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("rule", metavar="RULE")
     explain.add_argument("--rules", metavar="DIR", help="folder of rule YAML files")
 
+    sub.add_parser("lsp", help="run the language server on stdin/stdout (for editors: docs/editors.md)",
+                   description="A Language Server Protocol server over stdio: diagnostics, hovers and quick fixes "
+                   "for Markdown, text and HTML, with the workspace's configuration. Editors start it; see "
+                   "docs/editors.md.")
+
     vocab = sub.add_parser("vocab", help="project vocabulary tools")
     vsub = vocab.add_subparsers(dest="vocab_command", metavar="ACTION", required=True)
     vsuggest = vsub.add_parser("suggest", help="unknown words that recur across the corpus, most frequent first "
@@ -294,23 +299,31 @@ def cmd_rules(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def explain_text(config: Any, rule: str) -> str | None:
+    """What ``copydesk explain RULE`` prints (also the language server's hover), or None."""
+    spec = config.specs.get(rule)
+    if spec is None:
+        return None
+    cc = config.checks[spec.id]
+    lines = [f"{spec.id}  [{spec.category}, default severity {spec.severity}, configured {cc.severity}"
+             f"{'' if cc.enabled else ', disabled'}]\n", spec.doc.strip() + "\n"]
+    if spec.options:
+        lines.append("Options:")
+        for name, schema in spec.options.items():
+            desc = schema.get("description", "")
+            lines.append(f"  {name}: {schema.get('type', '')} (default {schema.get('default')!r}; "
+                         f"configured {cc.options.get(name)!r}){' - ' + desc if desc else ''}")
+    return "\n".join(lines) + "\n"
+
+
 def cmd_explain(args: argparse.Namespace) -> int:
     config = _load_config(args)
-    spec = config.specs.get(args.rule)
-    if spec is None:
+    text = explain_text(config, args.rule)
+    if text is None:
         close = [r for r in config.specs if args.rule in r][:8]
         hint = f"; did you mean: {', '.join(close)}" if close else "; run 'copydesk rules' to list them"
         return _usage(f"unknown rule '{args.rule}'{hint}")
-    cc = config.checks[spec.id]
-    print(f"{spec.id}  [{spec.category}, default severity {spec.severity}, configured {cc.severity}"
-          f"{'' if cc.enabled else ', disabled'}]\n")
-    print(spec.doc.strip() + "\n")
-    if spec.options:
-        print("Options:")
-        for name, schema in spec.options.items():
-            desc = schema.get("description", "")
-            print(f"  {name}: {schema.get('type', '')} (default {schema.get('default')!r}; "
-                  f"configured {cc.options.get(name)!r}){' - ' + desc if desc else ''}")
+    sys.stdout.write(text)
     return EXIT_OK
 
 
@@ -324,7 +337,13 @@ def cmd_vocab(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"check": cmd_check, "rules": cmd_rules, "explain": cmd_explain, "vocab": cmd_vocab}
+def cmd_lsp(args: argparse.Namespace) -> int:
+    from copydesk.lsp import serve
+
+    return serve()
+
+
+COMMANDS = {"check": cmd_check, "rules": cmd_rules, "explain": cmd_explain, "vocab": cmd_vocab, "lsp": cmd_lsp}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
