@@ -14,7 +14,7 @@ import dataclasses
 import os
 import threading
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from copydesk.config import BUILTIN_DIR
 from copydesk.engine import FileResult, Selection, corpus_summaries, finalize, run_corpus_checks
@@ -109,7 +109,8 @@ class Project:
 
         return Cache.for_run(self.config, self.selection, directory=cache_dir(self.config.root))
 
-    def corpus_result(self, file: InputFile, cache: Any) -> FileResult | None:
+    def corpus_result(self, file: InputFile, cache: Any,
+                      beside: Callable[[Callable[[], Any]], Any] | None = None) -> FileResult | None:
         """One corpus file's per-document result: from the content cache, else linted (and cached)."""
         try:
             text = read(file)
@@ -119,7 +120,7 @@ class Project:
         hit = cache.get(key, file.path, text) if key is not None else None
         if hit is not None:
             return hit
-        result = self.lint_document(file.path, text)
+        result = self.lint_document(file.path, text, beside)
         if result.document is not None:
             result.document.drop_caches()
         if key is not None:
@@ -127,11 +128,34 @@ class Project:
         return result
 
     # one document ----------------------------------------------------------------------------
-    def lint_document(self, path: str, text: str) -> FileResult:
-        """The per-document stage (and the corpus checks' summaries of it)."""
+    def engine_split(self) -> tuple[Selection, Selection] | None:
+        """Selections of the engine checks (those reporting several categories: Harper, LanguageTool)
+        and of the others, when both are enabled: the engines run natively, releasing the GIL, so
+        the two groups can run in two threads at once. None when there is nothing to split."""
+        if self.selection.select or self.selection.ignore:
+            return None
+        engines = tuple(sorted(rid for rid, spec in self.config.specs.items()
+                               if len(spec.emits) > 1 and spec.scope == "document" and self.config.checks[rid].enabled))
+        if not engines or len(engines) == len(self.config.specs):
+            return None
+        return Selection(select=engines), Selection(ignore=engines)
+
+    def lint_document(self, path: str, text: str, beside: Callable[[Callable[[], Any]], Any] | None = None) -> FileResult:
+        """The per-document stage (and the corpus checks' summaries of it). With ``beside`` (runs a
+        call in another thread, returning a future), the engine checks run there meanwhile; the
+        result is the same as in one call."""
         with self.lock:
             config = self.config
-        result = lint_one(path, text, config, self.selection)
+        split = self.engine_split() if beside is not None else None
+        if split is None:
+            result = lint_one(path, text, config, self.selection)
+        else:
+            engines = beside(lambda: lint_one(path, text, config, split[0]))
+            result = lint_one(path, text, config, split[1])
+            other = engines.result()
+            if result.document is not None and other.document is not None:
+                result.findings += other.findings
+                result.errors += [e for e in other.errors if e not in result.errors]
         if result.document is not None:
             result.summaries = corpus_summaries(result.document, config, self.selection)
         return result

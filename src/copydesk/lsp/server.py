@@ -47,10 +47,10 @@ PUBLISHED = "copydesk/published"  # sent after each publishDiagnostics: {uri, ve
 class Worker:
     """One thread that runs submitted calls, urgent ones first (a priority queue)."""
 
-    def __init__(self) -> None:
+    def __init__(self, name: str = "copydesk-lint") -> None:
         self._queue: queue.PriorityQueue = queue.PriorityQueue()
         self._seq = itertools.count()
-        self._thread = threading.Thread(target=self._run, name="copydesk-lint", daemon=True)
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
         self._thread.start()
 
     def submit(self, priority: int, func: Callable[[], Any]) -> concurrent.futures.Future:
@@ -122,6 +122,7 @@ class CopydeskServer(LanguageServer):
         self.docs: dict[str, OpenDocument] = {}
         self.corpus_ready = False
         self.worker = Worker()
+        self.engines = Worker("copydesk-engines")  # the engine checks, beside the others (GIL released)
         self.debounce = DEBOUNCE
         self.corpus_delay = CORPUS_DELAY
         self._explained: dict[str, str | None] = {}
@@ -156,6 +157,9 @@ class CopydeskServer(LanguageServer):
         except Exception:  # noqa: BLE001 - no client yet (or gone)
             pass
 
+    def beside(self, func: Callable[[], Any]) -> concurrent.futures.Future:
+        return self.engines.submit(URGENT, func)
+
     async def run(self, priority: int, func: Callable[[], Any]) -> Any:
         return await asyncio.wrap_future(self.worker.submit(priority, func))
 
@@ -169,8 +173,11 @@ class CopydeskServer(LanguageServer):
         cache = await self.run(BACKGROUND, project.cache)
         loaded: dict[str, FileResult] = {}
         for file in files:
+            while any(not task.done() for doc in self.docs.values() for kind, task in doc.pending.items()
+                      if kind == "document"):
+                await asyncio.sleep(0.05)  # the editor's documents first
             try:
-                result = await self.run(BACKGROUND, lambda f=file: project.corpus_result(f, cache))
+                result = await self.run(BACKGROUND, lambda f=file: project.corpus_result(f, cache, self.beside))
             except Exception as exc:  # noqa: BLE001
                 self.log(f"{file.path}: not added to the corpus ({type(exc).__name__}: {exc})", lsp.MessageType.Warning)
                 continue
@@ -220,7 +227,7 @@ class CopydeskServer(LanguageServer):
             return
         if doc.result is None or doc.text != text:
             try:
-                result = await self.run(URGENT, lambda: self.project.lint_document(doc.path, text))
+                result = await self.run(URGENT, lambda: self.project.lint_document(doc.path, text, self.beside))
             except Exception as exc:  # noqa: BLE001 - e.g. a parser bug: said, not fatal
                 self.failed(doc, text, exc)
                 return
@@ -457,4 +464,5 @@ def serve() -> int:
         server.start_io(sys.stdin.buffer, out)
     finally:
         server.worker.stop()
+        server.engines.stop()
     return 0
