@@ -49,6 +49,14 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--baseline", metavar="FILE", help="report only findings not recorded in this baseline file")
     check.add_argument("--write-baseline", metavar="FILE", help="record the current findings' fingerprints in FILE")
     check.add_argument("--changed-since", metavar="REF", help="only findings on lines changed since this git ref")
+    check.add_argument("--fix", action="store_true",
+                       help="apply the safe fixes (suggestions their checks declare safe) to the files, then "
+                       "report what is left")
+    check.add_argument("--diff", action="store_true",
+                       help="print the fixes --fix would apply as a unified diff and change nothing "
+                       "(exit 1 when there is one)")
+    check.add_argument("--unsafe-fixes", action="store_true",
+                       help="with --fix or --diff, apply the unsafe fixes too (they may change meaning)")
     check.add_argument("--profile", choices=["fast", "default", "thorough"], default=None,
                        help="fast: no grammar engine; default: + Harper; thorough: + LanguageTool/optional models "
                        "where installed (default: settings.profile, else default)")
@@ -175,12 +183,45 @@ def _filter_findings(args: argparse.Namespace, results: list[Any]) -> None:
         apply_changed(results, changed_lines(args.changed_since))
 
 
+def _fix(args: argparse.Namespace, results: list[Any], paths: list[str], config: Any,
+         selection: Any) -> tuple[int, dict[str, str]]:
+    """--diff prints the fixes, --fix writes them: (files changed, path -> why it could not be)."""
+    from copydesk.fixes import ChangedOnDisk, fix_results, unsafe_available, write_source
+    from copydesk.inputs import discover
+
+    fs_paths = {f.path: f.fs_path for f in discover(paths, config.exclude)[0]}
+    fixes = fix_results(results, fs_paths, config, selection, args.unsafe_fixes)
+    failed: dict[str, str] = {}
+    for fx in fixes:
+        if not fx.outcome.settled and not args.quiet:
+            print(f"copydesk: {fx.source.path}: fixes still change the text after {fx.outcome.passes} passes; "
+                  "run again or report the rules involved", file=sys.stderr)
+        if args.diff:
+            sys.stdout.write(fx.diff)
+            continue
+        try:
+            write_source(fx.source, fx.outcome.text)
+        except (ChangedOnDisk, OSError) as exc:
+            failed[fx.source.path] = (str(exc) if isinstance(exc, ChangedOnDisk) else
+                                      f"{fx.source.path}: could not write the fixes ({exc}); check the file's "
+                                      "permissions")
+    if not args.quiet:
+        applied = sum(fx.outcome.applied for fx in fixes)
+        verb = "would fix" if args.diff else "fixed"
+        more = "" if args.unsafe_fixes else unsafe_available(results, config)
+        hint = f" ({more} more with --unsafe-fixes)" if more else ""
+        print(f"copydesk: {verb} {applied} problem{'s' if applied != 1 else ''} in {len(fixes) - len(failed)} "
+              f"file{'s' if len(fixes) - len(failed) != 1 else ''}{hint}", file=sys.stderr)
+    return len(fixes) - len(failed), failed
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     from copydesk.engine import Selection, lint_paths
 
-    if args.output_dir and (args.baseline or args.write_baseline or args.changed_since or args.output):
+    if args.output_dir and (args.baseline or args.write_baseline or args.changed_since or args.output
+                            or args.fix or args.diff):
         return _usage("--output-dir writes shards, not one report: apply --baseline, --write-baseline, "
-                      "--changed-since and --output with 'copydesk report merge'")
+                      "--changed-since and --output with 'copydesk report merge'; --fix and --diff without it")
     config = _load_config(args)
     paths = args.paths or config.paths or config.settings.get("paths") or ["content"]
     selection = Selection(tuple(args.select), tuple(args.ignore))
@@ -193,18 +234,32 @@ def cmd_check(args: argparse.Namespace) -> int:
         from copydesk.cache import Cache
 
         cache = Cache.for_run(config, selection)
-    with _progress(paths, config, args.quiet) as progress:
-        if (args.engine or config.settings.get("engine") or "local") == "dask":
-            from copydesk.distributed import lint_from_args
 
-            results = lint_from_args(args, paths, config, selection, progress)
-        else:
-            results = lint_paths(paths, config, selection, verbose=args.verbose, jobs=args.jobs or default_jobs(),
-                                 cache=cache, progress=progress)
+    def lint() -> list[Any]:
+        with _progress(paths, config, args.quiet) as progress:
+            if (args.engine or config.settings.get("engine") or "local") == "dask":
+                from copydesk.distributed import lint_from_args
+
+                return lint_from_args(args, paths, config, selection, progress)
+            return lint_paths(paths, config, selection, verbose=args.verbose, jobs=args.jobs or default_jobs(),
+                              cache=cache, progress=progress)
+
+    results = lint()
     if args.output_dir:
         from copydesk.shards import write_results
 
         return _emit_tally(args, config, write_results(args.output_dir, results, config))
+    _filter_findings(args, results)
+    if args.diff or args.fix:
+        changed, failed = _fix(args, results, paths, config, selection)
+        if args.diff:
+            return EXIT_ERROR if failed else EXIT_FINDINGS if changed else EXIT_OK
+        if changed:  # report what the fixes left
+            results = lint()
+            _filter_findings(args, results)
+        for r in results:  # a file that could not be fixed is an input error of that file
+            if r.path in failed:
+                r.errors.append({"type": "input", "message": failed[r.path]})
     return _emit(args, config, results)
 
 
@@ -231,12 +286,12 @@ def _emit_tally(args: argparse.Namespace, config: Any, tally: Any) -> int:
 
 
 def _emit(args: argparse.Namespace, config: Any, results: list[Any], texts: dict[str, str] | None = None) -> int:
-    """The report of ``results`` in ``--format`` (after the baseline filters), its error lines and
-    the exit code: the end of ``copydesk check`` and of ``copydesk report merge``."""
+    """The report of ``results`` in ``--format``, its error lines and the exit code: the end of
+    ``copydesk check`` and of ``copydesk report merge``."""
     from copydesk.formatters import get_formatter
     from copydesk.report import build_report
+    from copydesk.shards import cause
 
-    _filter_findings(args, results)
     report = build_report(results)
     to_tty = not args.output and sys.stdout.isatty()
     color = to_tty and not args.no_color and "NO_COLOR" not in os.environ
@@ -264,8 +319,6 @@ def _emit(args: argparse.Namespace, config: Any, results: list[Any], texts: dict
         else:
             for piece in pieces:
                 sys.stdout.write(piece)
-    from copydesk.shards import cause
-
     printed: set[str] = set()
     for r in results:
         for e in r.errors:
@@ -317,9 +370,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from copydesk.shards import manifest_config, read_results
 
     manifest, results = read_results(args.output_dir, args.paths)
-    config = manifest_config(manifest)
-    if config is None:
-        config = _load_config(args)
+    config = manifest_config(manifest) or _load_config(args)
     texts: dict[str, str] | None = None
     if args.format == "html":  # the report shows each file's text: read from the folder the check ran in
         from copydesk.inputs import InputError, InputFile, read
@@ -331,6 +382,7 @@ def cmd_report(args: argparse.Namespace) -> int:
                     texts[r.path] = read(InputFile(r.path, os.path.join(cwd, r.path)))
             except InputError:
                 pass
+    _filter_findings(args, results)
     return _emit(args, config, results, texts)
 
 
