@@ -31,6 +31,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: configured paths, else content/)")
     check.add_argument("--format", "-f", default="text", choices=sorted(FORMATTERS), help="report format (default: text)")
     check.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
+    check.add_argument("--output-dir", metavar="DIR", default=None,
+                       help="write the report as JSON Lines shards to DIR (a folder or an fsspec URL such as "
+                       "s3://bucket/audit) instead of one report; read it with 'copydesk report merge DIR'")
     check.add_argument("--fail-on", choices=["error", "warning", "info", "never"], default=None,
                        help="exit 1 when a finding is at or above this severity (default: error)")
     check.add_argument("--rules", metavar="DIR", help="folder of rule YAML files (default: discovered)")
@@ -71,6 +74,23 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--dask-inputs", choices=["path", "text"], default=None,
                        help="dask workers read files at the same path (shared storage; default) or get the text "
                        "with each task (small corpora, no shared storage)")
+
+    report = sub.add_parser("report", help="reports written as shards (check --output-dir)")
+    rsub = report.add_subparsers(dest="report_command", metavar="ACTION", required=True)
+    merge = rsub.add_parser("merge", help="one report, in any format, from the shards of check --output-dir",
+                            description="Merge the shards of 'copydesk check --output-dir DIR' into one report: "
+                            "the same bytes as the check's report, for the files under PATH ... only, if given.")
+    merge.add_argument("output_dir", metavar="DIR", help="the folder or fsspec URL given to --output-dir")
+    merge.add_argument("paths", nargs="*", metavar="PATH", help="only files at or under these paths, as reported")
+    merge.add_argument("--format", "-f", default="text", choices=sorted(FORMATTERS), help="report format (default: text)")
+    merge.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
+    merge.add_argument("--fail-on", choices=["error", "warning", "info", "never"], default=None,
+                       help="exit 1 when a finding is at or above this severity (default: error)")
+    merge.add_argument("--quiet", "-q", action="store_true", help="print nothing on the terminal; only the exit code")
+    merge.add_argument("--no-color", action="store_true", help="never colour the text report")
+    merge.add_argument("--baseline", metavar="FILE", help="report only findings not recorded in this baseline file")
+    merge.add_argument("--write-baseline", metavar="FILE", help="record the merged findings' fingerprints in FILE")
+    merge.add_argument("--changed-since", metavar="REF", help="only findings on lines changed since this git ref")
 
     rules = sub.add_parser("rules", help="list the checks with category, severity and summary")
     rules.add_argument("--rules", metavar="DIR", help="folder of rule YAML files")
@@ -202,10 +222,11 @@ def _fix(args: argparse.Namespace, results: list[Any], paths: list[str], config:
 
 def cmd_check(args: argparse.Namespace) -> int:
     from copydesk.engine import Selection, lint_paths
-    from copydesk.findings import SEVERITY_RANK
-    from copydesk.formatters import get_formatter
-    from copydesk.report import build_report
 
+    if args.output_dir and (args.baseline or args.write_baseline or args.changed_since or args.output
+                            or args.fix or args.diff):
+        return _usage("--output-dir writes shards, not one report: apply --baseline, --write-baseline, "
+                      "--changed-since and --output with 'copydesk report merge'; --fix and --diff without it")
     config = _load_config(args)
     paths = args.paths or config.paths or config.settings.get("paths") or ["content"]
     selection = Selection(tuple(args.select), tuple(args.ignore))
@@ -229,6 +250,10 @@ def cmd_check(args: argparse.Namespace) -> int:
                               cache=cache, progress=progress)
 
     results = lint()
+    if args.output_dir:
+        from copydesk.shards import write_results
+
+        return _emit_tally(args, config, write_results(args.output_dir, results, config))
     _filter_findings(args, results)
     if args.diff or args.fix:
         changed, failed = _fix(args, results, paths, config, selection)
@@ -240,6 +265,38 @@ def cmd_check(args: argparse.Namespace) -> int:
         for r in results:  # a file that could not be fixed is an input error of that file
             if r.path in failed:
                 r.errors.append({"type": "input", "message": failed[r.path]})
+    return _emit(args, config, results)
+
+
+def _exit_code(args: argparse.Namespace, config: Any, errors: bool, severities: Any) -> int:
+    from copydesk.findings import SEVERITY_RANK
+
+    if errors:
+        return EXIT_ERROR
+    threshold = SEVERITY_RANK[args.fail_on or config.fail_on or "error"]
+    return EXIT_FINDINGS if any(SEVERITY_RANK[s] >= threshold for s in severities) else EXIT_OK
+
+
+def _emit_tally(args: argparse.Namespace, config: Any, tally: Any) -> int:
+    """``check --output-dir``: the shards are the report; print their summary and error causes."""
+    if not args.quiet:
+        s = tally.summary()
+        by = ", ".join(f"{n} {k}" for k, n in s["by_severity"].items())
+        print(f"copydesk: {s['files']} files, {s['findings']} findings{f' ({by})' if by else ''} written to "
+              f"{args.output_dir}; read them with: copydesk report merge {args.output_dir} --format FORMAT",
+              file=sys.stderr)
+        for message in tally.causes.values():
+            print(f"copydesk: {message}", file=sys.stderr)
+    return _exit_code(args, config, tally.errors > 0, [k for k, n in tally.by_severity.items() if n])
+
+
+def _emit(args: argparse.Namespace, config: Any, results: list[Any], texts: dict[str, str] | None = None) -> int:
+    """The report of ``results`` in ``--format``, its error lines and the exit code: the end of
+    ``copydesk check`` and of ``copydesk report merge``."""
+    from copydesk.formatters import get_formatter
+    from copydesk.report import build_report
+    from copydesk.shards import cause
+
     report = build_report(results)
     to_tty = not args.output and sys.stdout.isatty()
     color = to_tty and not args.no_color and "NO_COLOR" not in os.environ
@@ -247,7 +304,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.format == "html":
         from copydesk.formatters.html import document_texts
 
-        fmt_options["texts"] = document_texts(results)
+        fmt_options["texts"] = texts if texts is not None else document_texts(results)
     for r in results:  # parsed documents are not read past this point: free them before formatting
         r.document = None
     formatter = get_formatter(args.format)
@@ -271,17 +328,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     for r in results:
         for e in r.errors:
             # the same check failing for the same cause in many files (or worker processes) is one line
-            cause = e["message"].split(": ", 1)[-1] if e.get("check") else e["message"]
-            if not args.quiet and cause not in printed:
-                printed.add(cause)
+            if not args.quiet and cause(e) not in printed:
+                printed.add(cause(e))
                 print(f"copydesk: {e['message']}", file=sys.stderr)
-    if any(r.errors for r in results):
-        return EXIT_ERROR
-    fail_on = args.fail_on or config.fail_on or "error"
-    threshold = SEVERITY_RANK[fail_on]
-    if any(SEVERITY_RANK[f.severity] >= threshold for r in results for f in r.findings):
-        return EXIT_FINDINGS
-    return EXIT_OK
+    return _exit_code(args, config, any(r.errors for r in results),
+                      {f.severity for r in results for f in r.findings})
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
@@ -327,6 +378,27 @@ def cmd_explain(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    """``copydesk report merge DIR [PATH ...]``: the shards back into one report, in any format."""
+    from copydesk.shards import manifest_config, read_results
+
+    manifest, results = read_results(args.output_dir, args.paths)
+    config = manifest_config(manifest) or _load_config(args)
+    texts: dict[str, str] | None = None
+    if args.format == "html":  # the report shows each file's text: read from the folder the check ran in
+        from copydesk.inputs import InputError, InputFile, read
+
+        cwd, texts = getattr(getattr(config, "recipe", None), "cwd", None) or os.getcwd(), {}
+        for r in results:
+            try:
+                if r.format is not None:
+                    texts[r.path] = read(InputFile(r.path, os.path.join(cwd, r.path)))
+            except InputError:
+                pass
+    _filter_findings(args, results)
+    return _emit(args, config, results, texts)
+
+
 def cmd_vocab(args: argparse.Namespace) -> int:
     from copydesk.checks.grammar._suggest import suggest
 
@@ -343,7 +415,8 @@ def cmd_lsp(args: argparse.Namespace) -> int:
     return serve()
 
 
-COMMANDS = {"check": cmd_check, "rules": cmd_rules, "explain": cmd_explain, "vocab": cmd_vocab, "lsp": cmd_lsp}
+COMMANDS = {"check": cmd_check, "report": cmd_report, "rules": cmd_rules, "explain": cmd_explain, "vocab": cmd_vocab,
+            "lsp": cmd_lsp}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
