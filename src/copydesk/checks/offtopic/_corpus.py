@@ -60,7 +60,7 @@ MODELS: dict[str, dict[str, Any]] = {
         "scale": {"ratio": 0.18765, "rel": 0.17971, "link": 1.69704, "neigh": 0.91595, "phrase": 1.01422,
             "bridge": 0.031, "e_doc": 0.15173, "e_rel": 0.14399, "e_z": 0.98173, "e_top3": 0.1191,
             "e_neigh": 0.14618, "r_you": 0.20017, "r_advice": 0.15663},
-        "bias": -8.7133,
+        "bias": -9.1225,
     },
     "semantic": {
         "weights": {"ratio": 0.857, "rel": 0.9071, "link": -0.3259, "neigh": -0.3051, "phrase": 0.7485, "bridge": 0.2659,

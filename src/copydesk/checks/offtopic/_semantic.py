@@ -5,9 +5,10 @@ that cosine against the article's own spread (``e_rel``: minus the median; ``e_z
 deviations), with its three nearest sentences (``e_top3``) and its neighbours (``e_neigh``); and
 the register cues of ``_register`` relative to the article.
 
-Cost is bounded: the article is represented by at most ``CONTEXT`` evenly spaced sentences,
-and only candidate sentences (enough content terms, some of them new to the article) are
-embedded beyond that sample; the others keep their lexical score.
+Cost is bounded: the article is represented by at most ``CONTEXT`` evenly spaced sentences
+(its centroid and spread), and beyond that sample only candidate sentences (a lexical prefilter:
+enough content terms, some new to the article) and their neighbours are embedded; the others
+keep their lexical score.
 """
 
 from __future__ import annotations
@@ -46,7 +47,8 @@ def add_features(document: Document, result: DocumentScores, candidate: list[boo
     texts = [document.prose[s.unit.start:s.unit.end] for s in ss]
     step = max(1, -(-n // CONTEXT))
     context = set(range(0, n, step))
-    rows = sorted(context | {i for i in range(n) if candidate[i]})
+    near = {j for i in range(n) if candidate[i] for j in (i - 1, i, i + 1) if 0 <= j < n}
+    rows = sorted(context | near)  # the sample, the candidates and their neighbours
     S = np.zeros((n, _embed.DIM), dtype=np.float32)
     S[rows] = _embed.embed([texts[i] for i in rows])
     ctx = sorted(context)
@@ -60,14 +62,13 @@ def add_features(document: Document, result: DocumentScores, candidate: list[boo
         e_doc[i] = float(S[i] @ cen) / (float(np.linalg.norm(cen)) or 1.0)
     spread = e_doc[ctx]
     med, mean, sd = float(np.median(spread)), float(spread.mean()), float(spread.std()) or 1.0
-    sims = S[rows] @ C.T
+    sims = S[rows] @ S[rows].T  # nearest sentences: among all those embedded
     register = _register.features(texts)
     for k, i in enumerate(rows):
         if not candidate[i]:
             continue
-        own = [j for j, c in enumerate(ctx) if c == i]
-        others = np.delete(sims[k], own)
-        nb = [float(S[i] @ S[j]) for j in (i - 1, i + 1) if 0 <= j < n and (in_ctx[j] or candidate[j])]
+        others = np.delete(sims[k], k)
+        nb = [float(S[i] @ S[j]) for j in (i - 1, i + 1) if 0 <= j < n]
         f = {"e_doc": e_doc[i], "e_rel": e_doc[i] - med, "e_z": (e_doc[i] - mean) / sd,
              "e_top3": float(np.sort(others)[-3:].mean()), "e_neigh": max(nb) if nb else e_doc[i]}
         ss[i].features.update({k2: float(v) for k2, v in f.items()})
