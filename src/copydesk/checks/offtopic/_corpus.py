@@ -51,31 +51,31 @@ MODELS: dict[str, dict[str, Any]] = {
         "bias": -9.409,
     },
     "document": {
-        "weights": {"ratio": 0.6223, "rel": 0.6547, "link": -0.1321, "neigh": -0.4094, "phrase": 0.2503, "bridge": 0.2544,
-            "e_doc": -0.202, "e_rel": 0.085, "e_z": -1.0733, "e_top3": -1.0408, "e_neigh": -0.838,
-            "r_you": -0.153, "r_advice": 0.2043},
-        "mean": {"ratio": 0.56264, "rel": 0.00465, "link": 2.30249, "neigh": 0.79076, "phrase": 1.05311,
-            "bridge": 0.00142, "e_doc": 0.47222, "e_rel": -0.01134, "e_z": 0.06093, "e_top3": 0.46883,
-            "e_neigh": 0.38497, "r_you": 0.00048, "r_advice": 0.00208},
-        "scale": {"ratio": 0.18765, "rel": 0.17971, "link": 1.69704, "neigh": 0.91595, "phrase": 1.01422,
-            "bridge": 0.031, "e_doc": 0.15173, "e_rel": 0.14399, "e_z": 0.98173, "e_top3": 0.1191,
-            "e_neigh": 0.14618, "r_you": 0.20017, "r_advice": 0.15663},
-        "bias": -9.1225,
+        "weights": {"ratio": 0.8769, "rel": 0.6972, "link": -0.9979, "neigh": -0.6416, "phrase": 0.285,
+            "bridge": 0.254, "e_doc": 0.1932, "e_rel": -0.223, "e_z": -0.7401, "e_top3": -0.6848,
+            "e_neigh": -0.9944, "r_you": 0.0019, "r_advice": 0.1982},
+        "mean": {"ratio": 0.5743, "rel": 0.01359, "link": 2.20131, "neigh": 0.72436, "phrase": 1.07342,
+            "bridge": 0.00158, "e_doc": 0.16524, "e_rel": -0.03762, "e_z": -0.20663, "e_top3": 0.17429,
+            "e_neigh": 0.13949, "r_you": 0.00453, "r_advice": 0.00576},
+        "scale": {"ratio": 0.18703, "rel": 0.18026, "link": 1.66789, "neigh": 0.87807, "phrase": 1.02176,
+            "bridge": 0.03266, "e_doc": 0.20983, "e_rel": 0.11224, "e_z": 0.74872, "e_top3": 0.20966,
+            "e_neigh": 0.18022, "r_you": 0.15658, "r_advice": 0.1242},
+        "bias": -7.0886,
     },
     "semantic": {
-        "weights": {"ratio": 0.857, "rel": 0.9071, "link": -0.3259, "neigh": -0.3051, "phrase": 0.7485, "bridge": 0.2659,
-            "e_doc": -0.2978, "e_rel": 0.0128, "e_z": -0.586, "e_top3": -0.4918, "e_neigh": -0.9972,
-            "r_you": -0.1701, "r_advice": 0.432, "v_own": -0.4162, "v_best": 0.8722, "v_margin": 0.7951,
-            "v_rank": -0.1364},
-        "mean": {"ratio": 0.56264, "rel": 0.00465, "link": 2.30249, "neigh": 0.79076, "phrase": 1.05311,
-            "bridge": 0.00142, "e_doc": 0.47222, "e_rel": -0.01134, "e_z": 0.06093, "e_top3": 0.46883,
-            "e_neigh": 0.38497, "r_you": 0.00048, "r_advice": 0.00208, "v_own": 0.47367, "v_best": 0.4039,
-            "v_margin": -0.06977, "v_rank": 0.62556},
-        "scale": {"ratio": 0.18765, "rel": 0.17971, "link": 1.69704, "neigh": 0.91595, "phrase": 1.01422,
-            "bridge": 0.031, "e_doc": 0.15173, "e_rel": 0.14399, "e_z": 0.98173, "e_top3": 0.1191,
-            "e_neigh": 0.14618, "r_you": 0.20017, "r_advice": 0.15663, "v_own": 0.15119, "v_best": 0.07505,
-            "v_margin": 0.16146, "v_rank": 1.1865},
-        "bias": -11.2836,
+        "weights": {"ratio": 0.9532, "rel": 0.9228, "link": -0.3667, "neigh": -0.4233, "phrase": 0.87,
+            "bridge": 0.2985, "e_doc": 0.264, "e_rel": 0.0527, "e_z": -0.2094, "e_top3": -0.1113,
+            "e_neigh": -0.8559, "r_you": -0.1273, "r_advice": 0.405, "v_own": -0.9701, "v_best": 0.7198,
+            "v_margin": 1.2535, "v_rank": 0.132},
+        "mean": {"ratio": 0.5743, "rel": 0.01359, "link": 2.20131, "neigh": 0.72436, "phrase": 1.07342,
+            "bridge": 0.00158, "e_doc": 0.16524, "e_rel": -0.03762, "e_z": -0.20663, "e_top3": 0.17429,
+            "e_neigh": 0.13949, "r_you": 0.00453, "r_advice": 0.00576, "v_own": 0.46471, "v_best": 0.3861,
+            "v_margin": -0.07861, "v_rank": 0.56429},
+        "scale": {"ratio": 0.18703, "rel": 0.18026, "link": 1.66789, "neigh": 0.87807, "phrase": 1.02176,
+            "bridge": 0.03266, "e_doc": 0.20983, "e_rel": 0.11224, "e_z": 0.74872, "e_top3": 0.20966,
+            "e_neigh": 0.18022, "r_you": 0.15658, "r_advice": 0.1242, "v_own": 0.15158, "v_best": 0.08195,
+            "v_margin": 0.16436, "v_rank": 1.0826},
+        "bias": -10.9756,
     },
 }
 # model inputs. lexical (fast profile): the document-only lexical features, then the corpus ones.
@@ -285,6 +285,7 @@ class Stats:
     copies: dict[int, list[int]]  # sentence hash -> documents where the text occurs (2+)
     centroids: Any = None  # (documents x dim) array, or None
     cells: Any = None  # (entries,) sorted ``document * keys + column`` of each entry of ``counts``
+    centroid_sq: Any = None  # (documents,) squared norms of ``centroids``, computed on first use
 
 
 def stats(summaries: Sequence[Summary | Lookups]) -> Stats:
@@ -522,12 +523,16 @@ def _without(norm: float, counts: Iterable[int], idfs: Sequence[float], have: Se
 
 def _semantic(index: int, r: SentenceRecord, holders: set[int], st: Stats, gone: set[int]) -> dict[str, float]:
     v = np.asarray(r.vector, dtype=np.float32)
-    cents = st.centroids.copy()
-    for d in holders:
-        cents[d] = cents[d] - v
-    norms = np.linalg.norm(cents, axis=1)
-    norms[norms == 0] = 1.0
-    sims = (cents @ v) / norms
+    if st.centroid_sq is None:
+        st.centroid_sq = (st.centroids * st.centroids).sum(axis=1)
+    dots = st.centroids @ v
+    sq = st.centroid_sq.copy()
+    for d in holders:  # the centroid without this sentence: (c - v).v and |c - v|^2, v of unit length
+        sq[d] = max(0.0, float(sq[d] - 2 * dots[d] + 1.0))
+        dots[d] = dots[d] - 1.0
+    norms = np.sqrt(sq)
+    norms[norms < 1e-6] = 1.0
+    sims = dots / norms
     own = float(sims[index])
     others = np.delete(sims, sorted({index} | gone))
     sims[sorted({index} | gone)] = -2.0

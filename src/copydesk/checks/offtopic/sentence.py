@@ -133,6 +133,8 @@ def evidence(features: dict[str, float]) -> list[str]:
 
 
 PREFILTER = 0.003  # lexical score below which a sentence is not worth a forward pass (dev: 75 of 76 insertions pass)
+LIST = 0.7  # more candidates than this share: every sentence brings new words, a list of unrelated
+# sentences rather than an article (dev: one-per-line sentence sets >= 0.68, articles <= 0.6); words only
 _WARNED: list[str] = []
 
 
@@ -168,7 +170,7 @@ def scored(document: Document, options: dict) -> tuple[DocumentScores, dict[str,
     firsts = _semantic.firsts(result)
     min_terms = options.get("min_terms", 3)
     candidate = [len(s.unit.keys) >= min_terms and bool(s.novel) and s.score >= PREFILTER for s in firsts]
-    if len(firsts) < options.get("min_sentences", 8) or not any(candidate):
+    if len(firsts) < options.get("min_sentences", 8) or not any(candidate) or sum(candidate) > LIST * len(firsts):
         return result, {}
     vectors = _semantic.add_features(document, result, candidate)
     for s, c in zip(firsts, candidate):
