@@ -140,10 +140,11 @@ class Project:
             return None
         return Selection(select=engines), Selection(ignore=engines)
 
-    def lint_document(self, path: str, text: str, beside: Callable[[Callable[[], Any]], Any] | None = None) -> FileResult:
-        """The per-document stage (and the corpus checks' summaries of it). With ``beside`` (runs a
-        call in another thread, returning a future), the engine checks run there meanwhile; the
-        result is the same as in one call."""
+    def lint_document(self, path: str, text: str, beside: Callable[[Callable[[], Any]], Any] | None = None,
+                      summarise: bool = True) -> FileResult:
+        """The per-document stage, and with ``summarise`` the corpus checks' summaries of it (else
+        :meth:`corpus_stage` makes them). With ``beside`` (runs a call in another thread, returning
+        a future), the engine checks run there meanwhile; the result is the same as in one call."""
         with self.lock:
             config = self.config
         split = self.engine_split() if beside is not None else None
@@ -156,7 +157,7 @@ class Project:
             if result.document is not None and other.document is not None:
                 result.findings += other.findings
                 result.errors += [e for e in other.errors if e not in result.errors]
-        if result.document is not None:
+        if summarise and result.document is not None:
             result.summaries = corpus_summaries(result.document, config, self.selection)
         return result
 
@@ -165,6 +166,8 @@ class Project:
         result; the document's own entry is replaced by ``result``)."""
         if result.document is None:
             return [], []
+        if not result.summaries:  # made once per text, here in the background rather than before the diagnostics
+            result.summaries = corpus_summaries(result.document, self.config, self.selection)
 
         def shell(r: FileResult) -> FileResult:
             return FileResult(r.path, r.format, document=r.document, summaries=r.summaries)

@@ -227,7 +227,8 @@ class CopydeskServer(LanguageServer):
             return
         if doc.result is None or doc.text != text:
             try:
-                result = await self.run(URGENT, lambda: self.project.lint_document(doc.path, text, self.beside))
+                result = await self.run(URGENT, lambda: self.project.lint_document(doc.path, text, self.beside,
+                                                                                   summarise=False))
             except Exception as exc:  # noqa: BLE001 - e.g. a parser bug: said, not fatal
                 self.failed(doc, text, exc)
                 return
