@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import dataclasses
 import itertools
 import logging
 import os
@@ -29,7 +30,7 @@ from pygls.lsp.server import LanguageServer
 
 from copydesk import __version__
 from copydesk.engine import FileResult
-from copydesk.findings import Finding
+from copydesk.findings import Finding, Position
 from copydesk.inputs import MAX_BYTES
 from copydesk.lsp import protocol
 from copydesk.lsp.project import Project, combine, display_path
@@ -105,10 +106,9 @@ def moved(findings: list[Finding], before: str, after: str) -> list[Finding]:
         if f.end.offset <= head:
             out.append(f)
         elif f.start.offset >= len(before) - tail:
-            start, end = f.start.offset + delta, f.end.offset + delta
-            out.append(Finding(f.rule, f.category, f.severity, f.message, f.path,
-                               type(f.start)(start, 0, 0), type(f.end)(end, 0, 0), f.text, f.score,
-                               f.suggestions, f.fingerprint, f.related))
+            # offsets only: lines and columns are recomputed from the text when published
+            out.append(dataclasses.replace(f, start=Position(f.start.offset + delta, 0, 0),
+                                           end=Position(f.end.offset + delta, 0, 0)))
     return out
 
 
@@ -206,7 +206,16 @@ class CopydeskServer(LanguageServer):
         if old is not None and not old.done():
             old.cancel()
         doc.pending[kind] = asyncio.ensure_future(
-            (self._corpus_stage if corpus_only else self._document_stage)(doc, delay))
+            self._guarded(doc, (self._corpus_stage if corpus_only else self._document_stage)(doc, delay)))
+
+    async def _guarded(self, doc: OpenDocument, stage: Any) -> None:
+        """A stage whose failure anywhere (not only in a check) is reported, never fatal."""
+        try:
+            await stage
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # noqa: BLE001
+            self.failed(doc, doc.text, exc)
 
     def _snapshot(self, doc: OpenDocument) -> tuple[str, int]:
         td = self.workspace.get_text_document(doc.uri)
@@ -247,8 +256,8 @@ class CopydeskServer(LanguageServer):
 
         def stage() -> tuple[list[Finding], list[dict]]:
             others = dict(project.corpus)
-            for other in self.docs.values():  # open documents take part as they are in the editor
-                if other.result is not None and other is not doc:
+            for other in self.docs.values():  # corpus files open in the editor take part as they are there
+                if other.result is not None and other is not doc and other.path in others:
                     others[other.path] = other.result
             return project.corpus_stage(result, others)
 
