@@ -178,8 +178,9 @@ async def run(args: argparse.Namespace) -> None:
 
 def stages(article: Path, rounds: int) -> None:
     """In this process, alternating: the per-document stage as ``copydesk check`` runs it (one thread,
-    summaries included) and as the server runs it before publishing (engine checks in a second
-    thread, summaries left to the corpus stage); a word changes each round, as an edit would."""
+    summaries included) and as the server runs it before publishing (block-local checks on the
+    changed block only, engine checks in a second thread, summaries left to the corpus stage); a
+    word changes each round, as an edit would."""
     import concurrent.futures
 
     from copydesk.lsp.project import Project
@@ -188,18 +189,19 @@ def stages(article: Path, rounds: int) -> None:
     text = article.read_text(encoding="utf-8")
     path = str(article.relative_to(ROOT))
     pool = concurrent.futures.ThreadPoolExecutor(1)
-    project.lint_document(path, text, pool.submit)  # Harper built in both threads
-    project.lint_document(path, text)
+    project.lint_document(path, text)  # Harper built in both threads
+    project.lint_document(path, text, pool.submit)
     cli, server = [], []
+    _, state = project.relint(path, text, pool.submit)
     for i in range(rounds):
         edited = text.replace(" the ", f" the{i % 7} ", 1)
         t = time.perf_counter()
         whole = project.lint_document(path, edited)
         cli.append((time.perf_counter() - t) * 1000)
         t = time.perf_counter()
-        split = project.lint_document(path, edited, pool.submit, summarise=False)
+        incremental, state = project.relint(path, edited, pool.submit, state)
         server.append((time.perf_counter() - t) * 1000)
-        assert sorted(f.sort_key() for f in whole.findings) == sorted(f.sort_key() for f in split.findings)
+        assert sorted(f.sort_key() for f in whole.findings) == sorted(f.sort_key() for f in incremental.findings)
     print(f"per-document stage, {rounds} rounds: as the CLI runs it p50 {statistics.median(cli):.0f} ms; "
           f"as the server runs it p50 {statistics.median(server):.0f} ms (same findings)")
 

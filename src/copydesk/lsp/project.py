@@ -140,11 +140,10 @@ class Project:
             return None
         return Selection(select=engines), Selection(ignore=engines)
 
-    def lint_document(self, path: str, text: str, beside: Callable[[Callable[[], Any]], Any] | None = None,
-                      summarise: bool = True) -> FileResult:
-        """The per-document stage, and with ``summarise`` the corpus checks' summaries of it (else
-        :meth:`corpus_stage` makes them). With ``beside`` (runs a call in another thread, returning
-        a future), the engine checks run there meanwhile; the result is the same as in one call."""
+    def lint_document(self, path: str, text: str, beside: Callable[[Callable[[], Any]], Any] | None = None) -> FileResult:
+        """The per-document stage and the corpus checks' summaries (a corpus file). With ``beside``
+        (runs a call in another thread, returning a future), the engine checks run there meanwhile;
+        the result is the same as in one call."""
         with self.lock:
             config = self.config
         split = self.engine_split() if beside is not None else None
@@ -157,9 +156,32 @@ class Project:
             if result.document is not None and other.document is not None:
                 result.findings += other.findings
                 result.errors += [e for e in other.errors if e not in result.errors]
-        if summarise and result.document is not None:
+        if result.document is not None:
             result.summaries = corpus_summaries(result.document, config, self.selection)
         return result
+
+    def relint(self, path: str, text: str, beside: Callable[[Callable[[], Any]], Any] | None = None,
+               previous: Any = None) -> tuple[FileResult, Any]:
+        """An open document's per-document stage after an edit: the block-local checks only on the
+        changed blocks (:mod:`copydesk.lsp.incremental`; ``previous`` is the state of its last
+        text), the engine checks in ``beside``'s thread meanwhile. Returns the result (equal to a
+        whole lint's, without summaries: :meth:`corpus_stage` makes them) and the new state."""
+        from copydesk.lsp import incremental
+
+        with self.lock:
+            config = self.config
+        split = self.engine_split() if beside is not None else None
+        try:
+            if split is None:
+                return incremental.lint(path, text, config, self.selection, previous)
+            engines = beside(lambda: incremental.lint(path, text, config, self.selection, only=split[0])[0])
+            result, state = incremental.lint(path, text, config, self.selection, previous, only=split[1])
+            other = engines.result()
+        except Exception:  # noqa: BLE001 - a parser bug: the whole lint reports it as this file's error
+            return lint_one(path, text, config, self.selection), None
+        result.findings += other.findings
+        result.errors += [e for e in other.errors if e not in result.errors]
+        return result, state
 
     def corpus_stage(self, result: FileResult, others: dict[str, FileResult]) -> tuple[list[Finding], list[dict]]:
         """The corpus checks' findings and errors for ``result``'s document, over ``others`` (path ->

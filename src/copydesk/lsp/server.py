@@ -81,6 +81,7 @@ class OpenDocument:
     path: str
     version: int = 0
     result: FileResult | None = None  # per-document stage of ``text``
+    state: Any = None  # what the next edit's incremental re-lint reuses (copydesk.lsp.incremental)
     text: str = ""
     corpus: tuple[list[Finding], list[dict]] | None = None  # corpus stage of ``corpus_text``
     corpus_text: str | None = None
@@ -235,15 +236,11 @@ class CopydeskServer(LanguageServer):
                 f"{doc.path}: over the {MAX_BYTES} byte limit; split the file (not linted)", "input.too-large")])
             return
         if doc.result is None or doc.text != text:
-            try:
-                result = await self.run(URGENT, lambda: self.project.lint_document(doc.path, text, self.beside,
-                                                                                   summarise=False))
-            except Exception as exc:  # noqa: BLE001 - e.g. a parser bug: said, not fatal
-                self.failed(doc, text, exc)
-                return
+            previous = doc.state
+            result, state = await self.run(URGENT, lambda: self.project.relint(doc.path, text, self.beside, previous))
             if self._snapshot(doc)[0] != text:
                 return  # edited meanwhile: a newer stage is scheduled
-            doc.result, doc.text, doc.version = result, text, version
+            doc.result, doc.state, doc.text, doc.version = result, state, text, version
         self.publish_result(doc)
         self.schedule(doc.uri, self.corpus_delay, corpus_only=True)
 
@@ -290,7 +287,7 @@ class CopydeskServer(LanguageServer):
         self._explained.clear()
         self.corpus_ready = False
         for doc in self.docs.values():
-            doc.result, doc.corpus, doc.corpus_text = None, None, None
+            doc.result, doc.state, doc.corpus, doc.corpus_text = None, None, None, None
             self.schedule(doc.uri)
         asyncio.ensure_future(self.load_corpus())
 
