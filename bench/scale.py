@@ -84,31 +84,32 @@ def _measure(paths, recipe, selection, address: str, n: int) -> dict[str, float]
     (boilerplate state: clusters, union-find, problems) and the whole run's peak and end state."""
     import distributed
 
-    from copydesk.distributed import DaskRun, lint_paths_dask
+    from copydesk import runner
+    from copydesk.distributed import lint_paths_dask
     from copydesk.profiles import build_config
 
     config = build_config(recipe)
     client = distributed.Client(address)
 
-    stage = DaskRun._corpus_stage
+    stage = runner.corpus_stage
     seen: dict[str, int] = {}
 
-    def measured(self, *a, **k):
+    def measured(*a, **k):
         before = tracemalloc.get_traced_memory()[0]
         tracemalloc.reset_peak()
         try:
-            return stage(self, *a, **k)
+            return stage(*a, **k)
         finally:
             seen["corpus"] = tracemalloc.get_traced_memory()[1] - before
 
-    DaskRun._corpus_stage = measured
+    runner.corpus_stage = measured
     tracemalloc.start()
     try:
         results = lint_paths_dask(paths, config, selection, client=client)
         end, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-        DaskRun._corpus_stage = stage
+        runner.corpus_stage = stage
     del results
     client.close()
     return {"dask client: boilerplate corpus stage (clusters, union-find, problems), peak": seen["corpus"] / n,
@@ -128,8 +129,9 @@ def main(argv: list[str] | None = None) -> int:
     import distributed
 
     from copydesk.corpus import LocalCorpus
-    from copydesk.distributed import DaskRun, lint_paths_dask, warm_up
-    from copydesk.engine import Selection, lint_paths
+    from copydesk.distributed import lint_paths_dask, warm_up
+    from copydesk.lint import Selection
+    from copydesk.runner import lint_paths
     from copydesk.profiles import ConfigRecipe, build_config
 
     tmp = None if args.dir else tempfile.TemporaryDirectory(prefix="copydesk-scale-")
@@ -150,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
 
     # what holding all boilerplate summaries in one process costs (the local engine's corpus state)
     from copydesk.parsing import parse
-    from copydesk.engine import check_options
+    from copydesk.lint import check_options
 
     specs = [(config.specs[i], config.checks[i]) for i in ("boilerplate.corpus-repeat", "boilerplate.copied-passage")]
     sample = sorted(root.rglob("*.md"))[:1000]

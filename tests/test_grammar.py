@@ -7,7 +7,7 @@ import pytest
 
 from conftest import write
 from copydesk.config import load_config
-from copydesk.engine import Selection, lint_text
+from copydesk.lint import Selection, lint_text
 
 GRAMMAR = ("grammar", "spelling", "style")
 

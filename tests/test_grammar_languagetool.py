@@ -15,7 +15,8 @@ import pytest
 from conftest import write
 from copydesk.checks.grammar import _languagetool
 from copydesk.config import load_config
-from copydesk.engine import Selection, lint_paths, lint_text
+from copydesk.lint import Selection, lint_text
+from copydesk.runner import lint_paths
 
 LANGUAGES = [{"name": "English (US)", "code": "en", "longCode": "en-US"},
              {"name": "English (GB)", "code": "en", "longCode": "en-GB"}]

@@ -156,16 +156,16 @@ def _filter_findings(args: argparse.Namespace, results: list[Any]) -> None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from copydesk.engine import Selection, lint_paths
+    from copydesk.executors import default_jobs, local_executor
     from copydesk.findings import SEVERITY_RANK
     from copydesk.formatters import get_formatter
+    from copydesk.lint import Selection
     from copydesk.report import build_report
+    from copydesk.runner import lint_paths
 
     config = _load_config(args)
     paths = args.paths or config.paths or config.settings.get("paths") or ["content"]
     selection = Selection(tuple(args.select), tuple(args.ignore))
-    from copydesk.parallel import default_jobs
-
     if args.jobs is not None and args.jobs < 1:
         return _usage(f"--jobs {args.jobs}: give a number of processes of at least 1")
     cache = None
@@ -173,14 +173,16 @@ def cmd_check(args: argparse.Namespace) -> int:
         from copydesk.cache import Cache
 
         cache = Cache.for_run(config, selection)
-    with _progress(paths, config, args.quiet) as progress:
-        if (args.engine or config.settings.get("engine") or "local") == "dask":
-            from copydesk.distributed import lint_from_args
+    if (args.engine or config.settings.get("engine") or "local") == "dask":
+        from copydesk.distributed import executor_from_settings
 
-            results = lint_from_args(args, paths, config, selection, progress)
-        else:
-            results = lint_paths(paths, config, selection, verbose=args.verbose, jobs=args.jobs or default_jobs(),
-                                 cache=cache, progress=progress)
+        executor = executor_from_settings(args.scheduler or config.settings.get("scheduler"), args.jobs,
+                                          args.dask_inputs or config.settings.get("dask_inputs"))
+    else:
+        executor = local_executor(args.jobs or default_jobs())
+    with _progress(paths, config, args.quiet) as progress:
+        results = lint_paths(paths, config, selection, verbose=args.verbose, progress=progress, cache=cache,
+                             executor=executor)
     _filter_findings(args, results)
     report = build_report(results)
     to_tty = not args.output and sys.stdout.isatty()

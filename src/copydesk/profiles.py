@@ -72,3 +72,19 @@ def build_config(recipe: ConfigRecipe) -> Any:
         config.settings[key] = value
     config.recipe = recipe  # type: ignore[attr-defined]  # read by parallel runs
     return config
+
+
+_WORKER_CONFIGS: dict[str, Any] = {}  # per worker process: fingerprint -> configuration
+
+
+def worker_config(recipe: ConfigRecipe, fingerprint: str) -> Any:
+    """The configuration a worker process (pool or Dask) builds once from the parent's recipe;
+    refused when it differs from the parent's (other rules, another copydesk)."""
+    config = _WORKER_CONFIGS.get(fingerprint)
+    if config is None:
+        config = build_config(recipe)
+        if config.fingerprint() != fingerprint:
+            raise RuntimeError("this worker's configuration differs from the client's: install the same "
+                               "copydesk and make the rules folder readable at the same path on every worker")
+        _WORKER_CONFIGS[fingerprint] = config
+    return config

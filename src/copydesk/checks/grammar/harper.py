@@ -116,6 +116,21 @@ def _unreported(doc: Document, vocab: Any, refs: list[tuple[int, int]]) -> list[
     return out
 
 
+def warm_up(options: dict[str, Any]) -> None:
+    """Load Harper's dictionary (seconds, once per process; it releases the GIL) ahead of the run."""
+    if (options.get("grammar_engine") or "harper") == "harper":
+        import harper
+
+        harper.Linter(harper.Dialect.AMERICAN)
+
+
+def spare_core(on: bool) -> None:
+    """With a core to spare in this process, the spelling pass runs beside Harper's other rules."""
+    from copydesk.checks.grammar._engine import concurrent_passes
+
+    concurrent_passes(on)
+
+
 def check(document: Document, options: dict[str, Any]) -> Iterator[Problem]:
     if (options.get("grammar_engine") or "harper") != "harper":
         return
