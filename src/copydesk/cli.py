@@ -264,7 +264,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 
 def cmd_vocab(args: argparse.Namespace) -> int:
-    from copydesk.checks.grammar._suggest import suggest
+    from copydesk.vocab import suggest
 
     config = _load_config(args)
     paths = args.paths or config.paths or config.settings.get("paths") or ["content"]

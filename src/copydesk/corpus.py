@@ -20,6 +20,7 @@ import time
 from collections import Counter
 from typing import Any, Callable, Iterable, NamedTuple, Protocol, Sequence
 
+from copydesk.clusters import exact_clusters, near_clusters
 from copydesk.findings import Location
 
 
@@ -30,7 +31,7 @@ class Member(NamedTuple):
     index: int
     path: str
     group: str
-    passage: Any  # copydesk.checks.boilerplate._summary.Passage
+    passage: Any  # a summary passage (see copydesk.clusters)
 
     @property
     def ref(self) -> tuple[int, int]:
@@ -91,13 +92,9 @@ class LocalCorpus:
         return Counter(s.group for s in self.summaries)
 
     def exact(self, kind: str) -> list[list[Member]]:
-        from copydesk.checks.boilerplate._summary import exact_clusters
-
         return canonical([self._member(r, kind) for r in refs] for refs in exact_clusters(self.summaries, kind))
 
     def near(self, threshold: float) -> list[list[Member]]:
-        from copydesk.checks.boilerplate._summary import near_clusters
-
         return canonical([self._member(r, "sentence") for r in refs]
                          for refs in near_clusters(self.summaries, threshold))
 

@@ -37,7 +37,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator
 
-from copydesk.clusters import UnionFind, components
+from copydesk.clusters import MAX_BUCKET, UnionFind, components, estimate
 from copydesk.corpus import KINDS, Member, canonical
 from copydesk.executors import Job, default_jobs
 from copydesk.findings import Finding
@@ -186,10 +186,8 @@ def _band_records(part: Part, sid: str) -> list[tuple[tuple[str, int], int, int,
 
 
 def _bucket(kv: tuple[Any, list[tuple[Any, int, int, int]]]) -> list[Ref]:
-    """An LSH bucket's candidates, as in ``_summary.near_clusters``: the first sentence per exact
+    """An LSH bucket's candidates, as in :func:`copydesk.clusters.near_clusters`: the first sentence per exact
     key, in corpus order, at most ``MAX_BUCKET``; nothing when fewer than two."""
-    from copydesk.checks.boilerplate._summary import MAX_BUCKET
-
     reps: dict[int, Ref] = {}
     for _, i, j, key in sorted(kv[1], key=lambda r: (r[1], r[2])):
         reps.setdefault(key, (i, j))
@@ -200,8 +198,6 @@ def _bucket(kv: tuple[Any, list[tuple[Any, int, int, int]]]) -> list[Ref]:
 def _verify(buckets: list[list[Ref]], sigs: dict[Ref, Any], threshold: float) -> Iterator[tuple[Ref, Ref]]:
     """Pairs of candidates whose signatures agree on at least ``threshold`` (enough of them to
     connect what the pairs connect)."""
-    from copydesk.checks.boilerplate._text import estimate
-
     for members in buckets:
         uf = UnionFind(len(members))
         for a in range(len(members)):

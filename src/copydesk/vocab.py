@@ -1,4 +1,4 @@
-"""``copydesk vocab suggest``: unknown words that recur across a corpus, for the vocabulary."""
+"""``copydesk vocab suggest``: unknown words that recur across a corpus, for the vocabulary (a command, not a check)."""
 
 from __future__ import annotations
 
