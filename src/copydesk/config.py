@@ -10,6 +10,7 @@ the key, its line and what is expected.
 from __future__ import annotations
 
 import copy
+import difflib
 import fnmatch
 import hashlib
 import json
@@ -69,10 +70,15 @@ SETTINGS_SCHEMA = {
         "languagetool_url": {"type": "string"},
         "dialect": {"enum": ["auto", "us", "uk", "au", "ca", "in"]},
         "profile": {"enum": ["fast", "default", "thorough"]},
+        "optional_models": {"type": "boolean"},
         "paths": {"type": "array", "items": {"type": "string"}},
         "exclude": {"type": "array", "items": {"type": "string"}},
+        "executor": {"enum": ["local", "dask"]},
+        "engine": {"enum": ["local", "dask"]},  # the old name of executor
+        "scheduler": {"type": "string"},
+        "dask_inputs": {"enum": ["path", "text"]},
     },
-    "additionalProperties": True,
+    "additionalProperties": False,
 }
 AREA_SCHEMA = {
     "type": "object",
@@ -221,20 +227,33 @@ def _schema_error(file: Path, node: Any, err: Any, prefix: list[Any] = ()) -> Co
     where = f"{file}:{line}" if line else str(file)
     expected = err.message
     if err.validator == "additionalProperties":
-        expected = f"{err.message}; allowed keys: {', '.join(sorted(err.schema.get('properties', {})))}"
+        allowed = sorted(err.schema.get("properties", {}))
+        unknown = sorted(k for k in err.instance if k not in allowed) if isinstance(err.instance, dict) else []
+        if unknown:
+            path.append(unknown[0])
+            line = _line_of(node, path) or line
+            key = ".".join(str(p) for p in path)
+            where = f"{file}:{line}" if line else str(file)
+            close = difflib.get_close_matches(unknown[0], allowed, n=1)
+            hint = f"did you mean '{close[0]}'? " if close else ""
+            expected = f"unknown key '{unknown[0]}'; {hint}allowed keys: {', '.join(allowed)}"
+        else:
+            expected = f"{err.message}; allowed keys: {', '.join(allowed)}"
     elif err.validator == "anyOf" and path and path[0] in ("checks", "files"):
         expected = "a check entry: true/false, a severity (error, warning, info) or {enabled, severity, options}"
     return ConfigError(f"{where}: key '{key}': {expected}")
 
 
-def _validate(file: Path, data: Any, node: Any, schema: dict) -> None:
+def _validate(file: Path, data: Any, node: Any, schema: dict, prefix: list[Any] = ()) -> None:
+    """Raise the best :class:`ConfigError` for ``data`` against ``schema`` (``node``: the YAML node
+    tree for line numbers, or None; ``prefix``: where ``data`` sits in the file)."""
     import jsonschema  # imported when a file of the project's is read (the built-in packs are trusted)
 
     validator = jsonschema.Draft202012Validator(schema)
     errors = sorted(validator.iter_errors(data), key=lambda e: (len(list(e.absolute_path)), str(e.absolute_path)))
     if errors:
         best = jsonschema.exceptions.best_match(errors)
-        raise _schema_error(file, node, best)
+        raise _schema_error(file, node, best, prefix)
 
 
 def _apply_entry(checks: dict[str, CheckConfig], spec: CheckSpec, entry: Any) -> None:
@@ -325,13 +344,7 @@ def _project_file(start: Path) -> tuple[Path, dict] | None:
             except (tomllib.TOMLDecodeError, OSError, UnicodeDecodeError) as exc:
                 raise ConfigError(f"{pyproject}: cannot read [tool.copydesk] ({exc}); fix the TOML") from None
             if table is not None:
-                import jsonschema
-
-                try:
-                    jsonschema.validate(table, PROJECT_SCHEMA)
-                except jsonschema.ValidationError as err:
-                    key = ".".join(map(str, err.absolute_path)) or "(table)"
-                    raise ConfigError(f"{pyproject}: [tool.copydesk] key '{key}': {err.message}") from None
+                _validate(pyproject, table, None, PROJECT_SCHEMA, ["tool", "copydesk"])  # as copydesk.yaml
                 return pyproject, table
         if (folder / ".git").exists():
             break
