@@ -13,8 +13,7 @@ GRAMMAR = ("grammar", "spelling", "style")
 
 
 def lint(text: str, path: str = "doc.txt", rules_dir=None, select=GRAMMAR, **settings):
-    config = load_config(str(rules_dir) if rules_dir else None)
-    config.settings.update(settings)
+    config = load_config(str(rules_dir) if rules_dir else None, overrides=tuple(settings.items()))
     res = lint_text(path, text, config, Selection(select=select))
     assert res.errors == [], res.errors
     return res.findings

@@ -105,10 +105,7 @@ def server():
 
 
 def lt_config(url: str | None, **options):
-    config = load_config()
-    config.settings["grammar_engine"] = "languagetool"
-    if url:
-        config.settings["languagetool_url"] = url
+    config = load_config(overrides=(("grammar_engine", "languagetool"),) + ((("languagetool_url", url),) if url else ()))
     config.checks["grammar.languagetool"].options.update(options)
     return config
 

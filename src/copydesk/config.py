@@ -2,7 +2,8 @@
 
 Layers, lowest first: the built-in packs shipped in ``copydesk/rules``; the project's rules
 directory (``--rules DIR``; else ``rules:`` in ``copydesk.yaml`` or ``[tool.copydesk]`` in
-``pyproject.toml``; else ``./rules``); ``files:`` overrides by glob; then the command line.
+``pyproject.toml``; else ``./rules``); ``files:`` overrides by glob; the profile's pack; the
+settings given on the command line; the grammar engine's pack (:mod:`copydesk.packs`).
 YAML is read with ``safe_load`` only; a bad file raises :class:`ConfigError` naming the file,
 the key, its line and what is expected.
 """
@@ -351,7 +352,8 @@ def _project_file(start: Path) -> tuple[Path, dict] | None:
     return None
 
 
-def load_config(rules_dir: str | None = None, cwd: str | None = None) -> Config:
+def load_config(rules_dir: str | None = None, cwd: str | None = None, profile: str | None = None,
+                overrides: tuple[tuple[str, Any], ...] = ()) -> Config:
     """Build the run's configuration (see module docstring for the cascade)."""
     base = Path(cwd or os.getcwd())
     specs = dict(builtin_checks())
@@ -382,4 +384,24 @@ def load_config(rules_dir: str | None = None, cwd: str | None = None) -> Config:
         load_rules_dir(directory, specs, config)
     if project:
         config.settings.update(project[1].get("settings", {}))
+    _compose(config, profile, overrides)
     return config
+
+
+def _compose(config: Config, profile: str | None, overrides: tuple[tuple[str, Any], ...]) -> None:
+    """The last layers: the profile's pack (``--profile``, else ``settings.profile``, else default;
+    it replaces the rule files' engine settings), the settings given on the command line, then the
+    grammar engine's pack, which turns off the checks of the other engines everywhere."""
+    from copydesk.packs import DEFAULT_PROFILE, engine_off, profile_settings
+
+    name = profile or config.settings.get("profile") or DEFAULT_PROFILE
+    config.settings.update(profile_settings(name, config.settings))
+    for key, value in overrides:
+        config.settings[key] = value
+    for rid in engine_off(config.settings.get("grammar_engine")):
+        if rid in config.checks:
+            cc = config.checks[rid]
+            config.checks[rid] = CheckConfig(False, cc.severity, cc.options)
+        for _, entries in config.overrides:
+            if rid in entries:
+                entries[rid] = False

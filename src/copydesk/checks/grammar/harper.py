@@ -26,7 +26,7 @@ ID = "grammar.harper"
 CATEGORY = "grammar"
 SEVERITY = "warning"
 EMITS = ("grammar", "spelling", "style")
-SETTINGS = ("grammar_engine", "dialect", "vocabulary")
+SETTINGS = ("dialect", "vocabulary")
 OPTIONS = {
     "disabled_rules": {
         "type": "array", "items": {"type": "string"}, "default": ["LongSentences", "OxfordComma", "DayOneNames"],
@@ -118,10 +118,9 @@ def _unreported(doc: Document, vocab: Any, refs: list[tuple[int, int]]) -> list[
 
 def warm_up(options: dict[str, Any]) -> None:
     """Load Harper's dictionary (seconds, once per process; it releases the GIL) ahead of the run."""
-    if (options.get("grammar_engine") or "harper") == "harper":
-        import harper
+    import harper
 
-        harper.Linter(harper.Dialect.AMERICAN)
+    harper.Linter(harper.Dialect.AMERICAN)
 
 
 def spare_core(on: bool) -> None:
@@ -132,8 +131,6 @@ def spare_core(on: bool) -> None:
 
 
 def check(document: Document, options: dict[str, Any]) -> Iterator[Problem]:
-    if (options.get("grammar_engine") or "harper") != "harper":
-        return
     doc = document
     vocab = vocabulary(options.get("vocabulary"))
     prof = _dialect.profile(doc, options.get("dialect"))
