@@ -21,6 +21,10 @@ CATEGORY = "style"
 SEVERITY = "warning"
 SETTINGS = ("vocabulary",)
 OPTIONS: dict[str, Any] = {}
+EXAMPLES = {
+    "passes": [{"text": "Sign in to your account.\n", "vocabulary": {"reject": ["login"]}}],
+    "fails": [{"text": "Login to your account.\n", "vocabulary": {"reject": ["login"]}}],
+}  # run by the test suite (copydesk.contract)
 
 
 def check(document: Document, options: dict[str, Any]) -> Iterator[Problem]:
