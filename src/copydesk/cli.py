@@ -353,24 +353,9 @@ def cmd_rules(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def explain_text(config: Any, rule: str) -> str | None:
-    """What ``copydesk explain RULE`` prints (also the language server's hover), or None."""
-    spec = config.specs.get(rule)
-    if spec is None:
-        return None
-    cc = config.checks[spec.id]
-    lines = [f"{spec.id}  [{spec.category}, default severity {spec.severity}, configured {cc.severity}"
-             f"{'' if cc.enabled else ', disabled'}]\n", spec.doc.strip() + "\n"]
-    if spec.options:
-        lines.append("Options:")
-        for name, schema in spec.options.items():
-            desc = schema.get("description", "")
-            lines.append(f"  {name}: {schema.get('type', '')} (default {schema.get('default')!r}; "
-                         f"configured {cc.options.get(name)!r}){' - ' + desc if desc else ''}")
-    return "\n".join(lines) + "\n"
-
-
 def cmd_explain(args: argparse.Namespace) -> int:
+    from copydesk.ruledocs import explain_text
+
     config = _load_config(args)
     text = explain_text(config, args.rule)
     if text is None:

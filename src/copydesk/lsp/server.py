@@ -333,7 +333,7 @@ class CopydeskServer(LanguageServer):
         return self._texts[path]
 
     def explain(self, rule: str) -> str | None:
-        from copydesk.cli import explain_text
+        from copydesk.ruledocs import explain_text
         from copydesk.fixes import rule_spec
 
         if self.project is None:
