@@ -65,3 +65,14 @@ def test_registry_rejects_an_incomplete_module_naming_its_file(missing, expected
     with pytest.raises(ContractError) as exc:
         spec_from_module(_module(**missing))
     assert str(exc.value).startswith("/somewhere/house/utilize.py: ") and expected in str(exc.value)
+
+
+def test_rule_reference_is_generated_from_the_checks():
+    """docs/rules.md is made from OPTIONS and EXAMPLES: regenerate it when a check changes."""
+    from pathlib import Path
+
+    from copydesk.ruledocs import reference
+
+    docs = Path(__file__).resolve().parents[1] / "docs" / "rules.md"
+    assert docs.read_text(encoding="utf-8") == reference(), \
+        "docs/rules.md is stale: run .venv/bin/python -m copydesk.ruledocs > docs/rules.md"
