@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from copydesk.engine import Selection, lint_text
+from copydesk.lint import Selection, lint_text
 from copydesk.lsp.incremental import block_local, lint, unchanged_blocks
 from copydesk.parsing import parse
 from copydesk.profiles import ConfigRecipe, build_config

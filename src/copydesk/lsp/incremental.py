@@ -6,7 +6,7 @@ settings: run on a *view* of the document listing only some blocks, with the pro
 blanked, it finds exactly the problems it finds in those blocks on the whole document. After an
 edit such checks run on a view of the changed blocks, and their earlier findings in the unchanged
 blocks are moved with the text; every other check runs on the whole document. The result equals
-:func:`copydesk.engine.lint_text` on the new text (``tests/test_lsp_incremental.py`` asserts it on
+:func:`copydesk.lint.lint_text` on the new text (``tests/test_lsp_incremental.py`` asserts it on
 random edits of content/).
 """
 
@@ -19,12 +19,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from copydesk.document import Block, Document, Sentence
-from copydesk.engine import FileResult, Selection, _error, _input_finding, _keep, check_options, enabled_checks
-from copydesk.engine import make_finding
+from copydesk.lint import Selection, check_options, enabled_checks, keep, make_finding
 from copydesk.findings import Finding, Position
 from copydesk.parsing import parse
 from copydesk.readability import document_stats
 from copydesk.registry import CheckSpec, broken_checks
+from copydesk.results import FileResult, error_entry, input_finding
 from copydesk.suppression import Suppressions
 
 BLOCK = "block"
@@ -50,19 +50,19 @@ class State:
     raw: dict[str, list[Finding]] = field(default_factory=dict)
 
 
-def view(doc: Document, keep: list[int]) -> Document:
-    """``doc`` with only the blocks ``keep`` (and their sentences); the other blocks' prose is
+def view(doc: Document, blocks: list[int]) -> Document:
+    """``doc`` with only the blocks ``blocks`` (and their sentences); the other blocks' prose is
     blanked (newlines kept), so offsets, lines and the text stay those of the whole document."""
     blank = _NOT_NEWLINE.sub(" ", doc.prose)
     pieces, pos = [], 0
-    for i in keep:
+    for i in blocks:
         b = doc.blocks[i]
         pieces += [blank[pos:b.start], doc.prose[b.start:b.end]]
         pos = b.end
     pieces.append(blank[pos:])
-    renumber = {old: new for new, old in enumerate(keep)}
+    renumber = {old: new for new, old in enumerate(blocks)}
     sentences = [Sentence(s.start, s.end, renumber[s.block]) for s in doc.sentences if s.block in renumber]
-    return Document(doc.path, doc.text, doc.format, "".join(pieces), [doc.blocks[i] for i in keep], sentences,
+    return Document(doc.path, doc.text, doc.format, "".join(pieces), [doc.blocks[i] for i in blocks], sentences,
                     doc.front_matter)
 
 
@@ -113,18 +113,18 @@ def _moved_related(loc: dict[str, Any], path: str, shift: int, doc: Document) ->
 
 def lint(path: str, text: str, config: Any, selection: Selection, previous: State | None = None,
          only: Selection | None = None) -> tuple[FileResult, State]:
-    """:func:`copydesk.engine.lint_text` of ``text``, reusing ``previous`` (the state of an earlier
+    """:func:`copydesk.lint.lint_text` of ``text``, reusing ``previous`` (the state of an earlier
     text of the same document) for the block-local checks' findings in unchanged blocks. ``only``
     narrows the checks run (the engine checks in one thread, the others in another)."""
     doc = parse(path, text)
     result = FileResult(path, doc.format, document=doc)
     result.stats = document_stats(doc)
     if "__error__" in doc.front_matter:
-        result.findings.append(_input_finding(path, f"{path}: {doc.front_matter['__error__']}", "input.front-matter"))
+        result.findings.append(input_finding(path, f"{path}: {doc.front_matter['__error__']}", "input.front-matter"))
     sup = Suppressions(doc)
     state = State(doc)
     for module, message in broken_checks().items():
-        result.errors.append(_error(module, f"{path}: {message}"))
+        result.errors.append(error_entry(module, f"{path}: {message}"))
     same = unchanged_blocks(previous.document, doc) if previous is not None else {}
     changed = [i for i in range(len(doc.blocks)) if i not in same]
     inverse = {j: (i, shift) for i, (j, shift) in same.items()}
@@ -146,11 +146,11 @@ def lint(path: str, text: str, config: Any, selection: Selection, previous: Stat
             else:
                 raw = [make_finding(doc, spec, cc, p) for p in spec.func(doc, opts)]
         except Exception as exc:  # noqa: BLE001 - one failing check must not lose the rest
-            result.errors.append(_error(spec.id, f"{path}: check {spec.id} failed: {type(exc).__name__}: {exc}"))
+            result.errors.append(error_entry(spec.id, f"{path}: check {spec.id} failed: {type(exc).__name__}: {exc}"))
             continue
         if local:
             state.raw[spec.id] = raw
-        result.findings += [f for f in raw if _keep(f, sup, selection)]
+        result.findings += [f for f in raw if keep(f, sup, selection)]
     return result, state
 
 

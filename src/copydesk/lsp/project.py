@@ -17,10 +17,11 @@ from pathlib import Path
 from typing import Any, Callable
 
 from copydesk.config import BUILTIN_DIR
-from copydesk.engine import FileResult, Selection, corpus_summaries, finalize, run_corpus_checks
+from copydesk.lint import Selection, corpus_summaries, lint_document
+from copydesk.results import FileResult
+from copydesk.runner import finalize, run_corpus_checks
 from copydesk.findings import Finding
 from copydesk.inputs import InputError, InputFile, discover, read
-from copydesk.parallel import lint_one
 from copydesk.profiles import ConfigRecipe, build_config
 
 PROJECT_FILES = ("copydesk.yaml", "pyproject.toml")
@@ -148,16 +149,13 @@ class Project:
             config = self.config
         split = self.engine_split() if beside is not None else None
         if split is None:
-            result = lint_one(path, text, config, self.selection)
-        else:
-            engines = beside(lambda: lint_one(path, text, config, split[0]))
-            result = lint_one(path, text, config, split[1])
-            other = engines.result()
-            if result.document is not None and other.document is not None:
-                result.findings += other.findings
-                result.errors += [e for e in other.errors if e not in result.errors]
-        if result.document is not None:
-            result.summaries = corpus_summaries(result.document, config, self.selection)
+            return lint_document(path, text, config, self.selection)
+        engines = beside(lambda: lint_document(path, text, config, split[0]))
+        result = lint_document(path, text, config, split[1])  # the corpus checks' summaries too
+        other = engines.result()
+        if result.document is not None and other.document is not None:
+            result.findings += other.findings
+            result.errors += [e for e in other.errors if e not in result.errors]
         return result
 
     def relint(self, path: str, text: str, beside: Callable[[Callable[[], Any]], Any] | None = None,
@@ -178,7 +176,7 @@ class Project:
             result, state = incremental.lint(path, text, config, self.selection, previous, only=split[1])
             other = engines.result()
         except Exception:  # noqa: BLE001 - a parser bug: the whole lint reports it as this file's error
-            return lint_one(path, text, config, self.selection), None
+            return lint_document(path, text, config, self.selection), None
         result.findings += other.findings
         result.errors += [e for e in other.errors if e not in result.errors]
         return result, state
@@ -189,10 +187,12 @@ class Project:
         if result.document is None:
             return [], []
         if not result.summaries:  # made once per text, here in the background rather than before the diagnostics
-            result.summaries = corpus_summaries(result.document, self.config, self.selection)
+            result.summaries = corpus_summaries(result.document, self.config, self.selection,
+                                                result.summary_failures)
 
         def shell(r: FileResult) -> FileResult:
-            return FileResult(r.path, r.format, document=r.document, summaries=r.summaries)
+            return FileResult(r.path, r.format, document=r.document, summaries=r.summaries,
+                              summary_failures=r.summary_failures)
 
         mine = shell(result)
         shells = [shell(r) for p, r in sorted(others.items()) if p != result.path and r.document is not None]

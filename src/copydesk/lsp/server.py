@@ -29,7 +29,7 @@ from lsprotocol import types as lsp
 from pygls.lsp.server import LanguageServer
 
 from copydesk import __version__
-from copydesk.engine import FileResult
+from copydesk.results import FileResult
 from copydesk.findings import Finding, Position
 from copydesk.inputs import MAX_BYTES
 from copydesk.lsp import protocol
@@ -146,9 +146,9 @@ class CopydeskServer(LanguageServer):
             self.log(self.config_error, lsp.MessageType.Error)
             self.window_show_message(lsp.ShowMessageParams(lsp.MessageType.Error, self.config_error))
             return
-        from copydesk.parallel import warm_up
+        from copydesk.executors import Job, warm_up
 
-        warm_up(self.project.config, self.project.selection)  # Harper's dictionary while the editor opens files
+        warm_up(Job(self.project.config, self.project.selection))  # Harper's dictionary while the editor opens files
         self._explained.clear()
 
     def log(self, message: str, kind: lsp.MessageType = lsp.MessageType.Info) -> None:
@@ -340,7 +340,7 @@ class CopydeskServer(LanguageServer):
         return self._texts[path]
 
     def explain(self, rule: str) -> str | None:
-        from copydesk.cli import explain_text
+        from copydesk.ruledocs import explain_text
         from copydesk.fixes import rule_spec
 
         if self.project is None:

@@ -25,6 +25,16 @@ OPTIONS = _claim.options({
         "phrases that present a claim as settled fact or common knowledge"),
     "score": {"type": "number", "minimum": 0, "maximum": 1, "default": 0.8},
 })
+EXAMPLES = {
+    "passes": [
+        "It is well known that smoking causes cancer (Doll & Hill, 1950).",
+    ],
+    "fails": [
+        "It is well known that narcissists never change.",
+        "Everyone knows that children absorb their parents' moods.",
+        "Experts agree that empathy can be taught.",
+    ],
+}  # run by the test suite (copydesk.contract)
 
 
 def check(document: Document, options: dict) -> Iterator[Problem]:

@@ -26,6 +26,17 @@ OPTIONS = _claim.options({
         "phrases that attribute a claim to an unnamed crowd or authority"),
     "score": {"type": "number", "minimum": 0, "maximum": 1, "default": 0.75},
 })
+EXAMPLES = {
+    "passes": [
+        "Kernberg (1975) described narcissistic rage as a defence.",
+        "I believe that narcissists can be loved.",
+    ],
+    "fails": [
+        "Some people say that they prefer to live with narcissists.",
+        "It is widely believed that narcissists cannot change.",
+        "Critics have argued that the diagnosis is overused.",
+    ],
+}  # run by the test suite (copydesk.contract)
 
 
 def check(document: Document, options: dict) -> Iterator[Problem]:

@@ -24,6 +24,13 @@ OPTIONS = {
     "tolerance": {"type": "number", "minimum": 0, "default": 8.0},
     "min_words": {"type": "integer", "minimum": 1, "default": 40},
 }
+EXAMPLES = {
+    "passes": [{"text": "We met at noon. The talk was short and clear. Everyone left happy. " * 3 + "\n",
+                "settings": {"audience": "general"}}],
+    "fails": [{"text": "Notwithstanding the aforementioned considerations, institutional stakeholders must "
+               "systematically operationalise multidimensional accountability frameworks. " * 4 + "\n",
+               "settings": {"audience": "general"}}],
+}  # run by the test suite (copydesk.contract)
 
 
 def check(document: Document, options: dict) -> Iterator[Problem]:

@@ -19,6 +19,11 @@ INCREMENTAL = "block"  # problems depend on their own block only (copydesk.lsp.i
 OPTIONS = {
     "max_words": {"type": "integer", "minimum": 10, "default": 250},
 }
+EXAMPLES = {
+    "passes": ["We met at noon. The talk was short and clear. Everyone left happy.\n"],
+    "fails": [{"text": "We met at noon. The talk was short and clear. Everyone left happy. " * 3 + "\n",
+               "options": {"max_words": 20}}],
+}  # run by the test suite (copydesk.contract)
 
 
 def check(document: Document, options: dict) -> Iterator[Problem]:

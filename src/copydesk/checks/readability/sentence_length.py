@@ -19,6 +19,11 @@ INCREMENTAL = "block"  # problems depend on their own block only (copydesk.lsp.i
 OPTIONS = {
     "max_words": {"type": "integer", "minimum": 5, "default": 45},
 }
+EXAMPLES = {
+    "passes": ["Children flourish with parental empathy, and they starve in its absence.\n"],
+    "fails": [{"text": "Children flourish with parental empathy, and they starve in its absence, as every "
+               "study of attachment over the last fifty years has shown.\n", "options": {"max_words": 15}}],
+}  # run by the test suite (copydesk.contract)
 
 
 def check(document: Document, options: dict) -> Iterator[Problem]:
