@@ -173,6 +173,7 @@ class CopydeskServer(LanguageServer):
         project = self.project
         if project is None:
             return
+        await asyncio.sleep(self.corpus_delay)  # an editor opens its first documents right after initializing
         files = await self.run(BACKGROUND, project.corpus_files)
         cache = await self.run(BACKGROUND, project.cache)
         loaded: dict[str, FileResult] = {}
