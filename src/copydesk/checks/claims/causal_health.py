@@ -19,6 +19,7 @@ from copydesk.findings import Problem
 ID = "claims.causal-health"
 CATEGORY = "unsupported-claim"
 SEVERITY = "warning"
+INCREMENTAL = "block"  # problems depend on their own block only (copydesk.lsp.incremental)
 
 OPTIONS = _claim.options({
     "terms": _cues.cue_list(

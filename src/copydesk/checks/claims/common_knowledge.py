@@ -17,6 +17,7 @@ from copydesk.findings import Problem
 ID = "claims.common-knowledge"
 CATEGORY = "unsupported-claim"
 SEVERITY = "warning"
+INCREMENTAL = "block"  # problems depend on their own block only (copydesk.lsp.incremental)
 
 OPTIONS = _claim.options({
     "cues": _cues.cue_list(

@@ -19,6 +19,7 @@ from copydesk.findings import Problem
 ID = "claims.generalisation"
 CATEGORY = "unsupported-claim"
 SEVERITY = "info"
+INCREMENTAL = "block"  # problems depend on their own block only (copydesk.lsp.incremental)
 
 OPTIONS = _claim.options({
     "cues": _cues.cue_list(

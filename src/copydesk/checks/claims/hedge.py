@@ -20,6 +20,7 @@ from copydesk.findings import Problem
 ID = "claims.hedge"
 CATEGORY = "unsupported-claim"
 SEVERITY = "info"
+INCREMENTAL = "block"  # problems depend on their own block only (copydesk.lsp.incremental)
 
 OPTIONS = _claim.options({
     "hedges": _cues.cue_list(

@@ -22,6 +22,7 @@ from copydesk.findings import Problem
 ID = "claims.research-appeal"
 CATEGORY = "unsupported-claim"
 SEVERITY = "warning"
+INCREMENTAL = "block"  # problems depend on their own block only (copydesk.lsp.incremental)
 
 OPTIONS = _claim.options({
     "sources": _cues.cue_list(

@@ -18,6 +18,7 @@ from copydesk.findings import Problem
 ID = "claims.statistic"
 CATEGORY = "unsupported-claim"
 SEVERITY = "warning"
+INCREMENTAL = "block"  # problems depend on their own block only (copydesk.lsp.incremental)
 
 OPTIONS = _claim.options({
     "patterns": _cues.cue_list(

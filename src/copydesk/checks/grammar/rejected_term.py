@@ -19,6 +19,7 @@ from copydesk.findings import Problem
 ID = "grammar.rejected-term"
 CATEGORY = "style"
 SEVERITY = "warning"
+INCREMENTAL = "block"  # problems depend on their own block only (copydesk.lsp.incremental)
 SETTINGS = ("vocabulary",)
 OPTIONS: dict[str, Any] = {}
 EXAMPLES = {

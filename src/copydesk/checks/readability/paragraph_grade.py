@@ -17,6 +17,7 @@ from copydesk.readability import blocks_counts, target_grade
 ID = "readability.paragraph-grade"
 CATEGORY = "readability"
 SEVERITY = "info"
+INCREMENTAL = "block"  # problems depend on their own block only (copydesk.lsp.incremental)
 SETTINGS = ("audience",)
 OPTIONS = {
     "max_grade": {"type": ["number", "null"], "default": None},

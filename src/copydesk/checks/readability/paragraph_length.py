@@ -15,6 +15,7 @@ from copydesk.readability import block_word_counts
 ID = "readability.paragraph-length"
 CATEGORY = "readability"
 SEVERITY = "info"
+INCREMENTAL = "block"  # problems depend on their own block only (copydesk.lsp.incremental)
 OPTIONS = {
     "max_words": {"type": "integer", "minimum": 10, "default": 250},
 }

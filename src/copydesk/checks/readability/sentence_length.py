@@ -15,6 +15,7 @@ from copydesk.readability import sentence_word_counts
 ID = "readability.sentence-length"
 CATEGORY = "readability"
 SEVERITY = "warning"
+INCREMENTAL = "block"  # problems depend on their own block only (copydesk.lsp.incremental)
 OPTIONS = {
     "max_words": {"type": "integer", "minimum": 5, "default": 45},
 }
