@@ -167,7 +167,6 @@ class Project:
         with self.lock:
             config = self.config
         split = self.engine_split() if beside is not None else None
-        engines = None
         try:
             if split is None:
                 return Relint(*incremental.lint(path, text, config, self.selection, previous))

@@ -29,8 +29,8 @@ from lsprotocol import types as lsp
 from pygls.lsp.server import LanguageServer
 
 from copydesk import __version__
-from copydesk.results import FileResult
 from copydesk.findings import Finding, Position
+from copydesk.results import FileResult
 from copydesk.inputs import MAX_BYTES
 from copydesk.lsp import protocol
 from copydesk.lsp.project import Project, combine, display_path, merged
