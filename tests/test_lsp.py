@@ -52,7 +52,7 @@ class Published:
 
         @client.feature("copydesk/published")
         def published(params) -> None:
-            self.seen.append({k: getattr(params, k) for k in ("uri", "version", "corpus")})
+            self.seen.append({k: getattr(params, k) for k in ("uri", "version", "complete", "corpus")})
             self.event.set()
 
     async def settled(self, uri: str, version: int | None = None) -> None:
@@ -160,6 +160,9 @@ async def test_edits_code_actions_and_vocabulary(client: LanguageClient, workspa
         lsp.VersionedTextDocumentIdentifier(version=2, uri=uri),
         [lsp.TextDocumentContentChangePartial(diags["style.utilize"].range, "use")]))
     await client.published.settled(uri, 2)
+    # published in steps: the other checks first (Harper's earlier findings kept), then Harper's, then the corpus's
+    steps = [(p["complete"], p["corpus"]) for p in client.published.seen if p["uri"] == uri and p["version"] == 2]
+    assert steps[0] == (False, False) and (True, False) in steps and steps[-1] == (True, True)
     codes = {d.code for d in client.diagnostics[uri]}
     assert "style.utilize" not in codes and "grammar.harper.SpellCheck" in codes
     spell = next(d for d in client.diagnostics[uri] if d.code == "grammar.harper.SpellCheck")
