@@ -8,7 +8,8 @@ other dialect's spellings (``grammar.dialect`` reports those when a document mix
 
 Harper sees bounded units: the prose in parts of at most ``MAX_PART`` characters, cut where a block
 (or, in a longer block, a sentence) starts, so that no native call runs long and a time budget
-is checked between calls. A sentence longer than ``max_sentence_words`` words or ``MAX_PART``
+is checked between calls; with cores to spare, the parts of a long document are linted side by
+side (the report is the same). A sentence longer than ``max_sentence_words`` words or ``MAX_PART``
 characters is left out, and an ``info`` finding (``grammar.harper.skipped``) says so.
 
 Passes: ``The child's behaviour changed (Kernberg, 1975, p. 229).``
@@ -23,7 +24,7 @@ import re
 from typing import Any, Iterator
 
 from copydesk.checks.grammar import _dialect
-from copydesk.checks.grammar._engine import EngineLint, lint_prose
+from copydesk.checks.grammar._engine import EngineLint, lint_prose, map_parts
 from copydesk.checks.grammar._filters import keep_spelling, reference_spans, sentence_start, skip_span
 from copydesk.checks.grammar._vocab import mixed_case, vocabulary, zipf
 from copydesk.document import Document, Sentence
@@ -203,8 +204,10 @@ def check(document: Document, options: dict[str, Any]) -> Iterator[Problem]:
                       rule=f"{ID}.skipped", category="input", severity="info")
     unreported = _unreported(doc, vocab, refs)
     starts = [a for a, _ in unreported]
-    for lint in (lint for a, b in spans for lint in _lint_part(doc, a, b, prof.dialect, options, vocab,
-                                                                unreported, starts)):
+    def lint_part(span: tuple[int, int]) -> list[EngineLint]:
+        return _lint_part(doc, span[0], span[1], prof.dialect, options, vocab, unreported, starts)
+
+    for lint in (lint for lints in map_parts(lint_part, spans) for lint in lints):
         if skip_span(doc, lint.start, lint.end, refs):
             continue
         if " " not in lint.text and vocab.accepts(lint.text):
