@@ -26,6 +26,7 @@ from typing import Any, Iterator
 from copydesk.checks.grammar import _dialect
 from copydesk.checks.grammar._engine import EngineLint, lint_prose, map_parts
 from copydesk.checks.grammar._filters import keep_spelling, reference_spans, sentence_start, skip_span
+from copydesk.checks.grammar._spans import Spans
 from copydesk.checks.grammar._vocab import mixed_case, vocabulary, zipf
 from copydesk.document import Document, Sentence
 from copydesk.findings import Problem
@@ -122,7 +123,7 @@ _GLUE = frozenset(".@/\\-_:#&")
 _SPELL_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 
 
-def _unreported(doc: Document, vocab: Any, refs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def _unreported(doc: Document, vocab: Any, refs: Spans) -> list[tuple[int, int]]:
     """Spans of the words whose spelling is never reported: project terms, references, acronyms,
     brands ("StumbleUpon") and names (capitalised inside a sentence). They are most of the words
     Harper does not know, and each would cost it a suggestion search. Only whole words, so that
@@ -133,7 +134,7 @@ def _unreported(doc: Document, vocab: Any, refs: list[tuple[int, int]]) -> list[
         if prose[a - 1:a] in _GLUE or (prose[b:b + 1] in _GLUE and prose[b + 1:b + 2].isalnum()):
             continue  # part of a host name, an address or a compound ("Amazon.com's", "U.S.")
         if (word[:1].isupper() and (len(word) > 1 and word.isupper() or a > sentence_start(doc, a))
-                or mixed_case(word) or vocab.accepts(word) or any(r0 <= a < r1 for r0, r1 in refs)):
+                or mixed_case(word) or vocab.accepts(word) or a in refs):
             out.append(m.span())
     return out
 
