@@ -1,37 +1,46 @@
-"""Scaling of ``--engine dask``: documents/s with 1 and 2 local workers, and client memory.
+"""Scaling of ``--engine dask``: client peak memory and throughput at growing archive sizes.
 
-Generates a synthetic archive (sites of articles sharing template lines, some articles copying a
-sentence from another one), lints it with the local engine (one process) and with a local Dask
-cluster of 1 and 2 worker processes (cluster start-up and worker warm-up not timed), checks that
-every report is byte-identical, and measures with ``tracemalloc`` what the *client* allocates for
-the boilerplate corpus checks:
+Generates one synthetic archive (sites of 50 articles sharing template lines, about one article in
+ten copying or editing a sentence of an earlier one; its first N documents are the archive of N),
+starts a local Dask cluster, and runs the real command line as the *client*, in a process of its own
+(the scheduler stays in this process, as on a real cluster it is not the client's)::
 
-- ``dask client``: the clusters the shuffle returns and the problems made from them (the summaries
-  stay on the workers);
-- ``local summaries``: what holding every summary in one process costs (the local engine).
+    copydesk check SITES --engine dask --scheduler ADDR --output-dir OUT   (--mode shards, default)
+    copydesk check SITES --engine dask --scheduler ADDR --format json -o F (--mode report: one report)
 
-Usage: ``.venv/bin/python bench/scale.py [--docs 2000] [--workers 1,2] [--profile fast]
-[--select boilerplate,readability]``; prints a Markdown table (docs/distributed.md).
+For each size it prints the wall time, documents/s and the client's peak resident memory (the
+kernel's high-water mark of that process, ``ru_maxrss``: imports, configuration and run), then the
+slope: how much the peak grows per document and from one size to the next (the issue's bound: less
+than 20% from 30k to 100k documents).
+
+``--compare N`` also times the local engine in one process (``--jobs 1``) against one Dask worker on
+the first N documents, and checks that the merged shards (``report merge``) are byte-identical to
+the local engine's JSON report.
+
+Usage: ``nice -n 10 .venv/bin/python bench/scale.py [--docs 10000,30000,100000] [--workers 1]
+[--compare 2000] [--profile fast] [--select boilerplate,readability] [--dir DIR] [--mode shards]``
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import random
+import subprocess
 import sys
 import tempfile
 import time
-import tracemalloc
 from pathlib import Path
 
 PER_SITE = 50
+ROOT = Path(__file__).resolve().parent.parent
+COPYDESK = [sys.executable, "-m", "copydesk"]
 
 
 def make_archive(root: Path, n: int, seed: int = 7) -> None:
     """``n`` Markdown articles in sites of 50: each site has its own menu and footer; about one
-    article in ten copies (or lightly edits) a sentence of an earlier article."""
+    article in ten copies (or lightly edits) a sentence of an earlier article. Generation is
+    sequential, so the first ``k`` articles of an archive of ``n`` are the archive of ``k``."""
     rng = random.Random(seed)
     vocab = ["".join(rng.choice("bcdfghjklmnprstvw") + rng.choice("aeiou") for _ in range(rng.randint(1, 4)))
              for _ in range(4000)]
@@ -59,134 +68,99 @@ def make_archive(root: Path, n: int, seed: int = 7) -> None:
         earlier.append(rng.choice(paragraphs).split(". ")[0].rstrip(".") + ".")
         body = "\n\n".join(menu) + f"\n\n# Article {i}\n\n" + "\n\n".join(paragraphs) + "\n\n" + "\n\n".join(footer)
         path = root / f"site{s:04d}" / f"a{i:06d}.md"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(body + "\n", encoding="utf-8")
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(body + "\n", encoding="utf-8")
 
 
-def report_bytes(results) -> str:
-    from copydesk.report import build_report
-
-    return json.dumps(build_report(results), indent=2, ensure_ascii=False)
-
-
-def measure_client(paths, config, selection, client, n: int) -> dict[str, float]:
-    """:func:`_measure` in a process of its own: a LocalCluster's scheduler lives in the process
-    that started it, and on a real cluster the scheduler is not the client."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
-        return pool.submit(_measure, paths, config.recipe, selection, client.scheduler.address, n).result()
+def sites(root: Path, n: int) -> list[str]:
+    """The site folders of the archive's first ``n`` documents (``n`` a multiple of 50)."""
+    return [str(root / f"site{s:04d}") for s in range(-(-n // PER_SITE))]
 
 
-def _measure(paths, recipe, selection, address: str, n: int) -> dict[str, float]:
-    """Bytes per document the client allocates: the corpus stage's peak over what it held before
-    (boilerplate state: clusters, union-find, problems) and the whole run's peak and end state."""
-    import distributed
-
-    from copydesk.distributed import DaskRun, lint_paths_dask
-    from copydesk.profiles import build_config
-
-    config = build_config(recipe)
-    client = distributed.Client(address)
-
-    stage = DaskRun._corpus_stage
-    seen: dict[str, int] = {}
-
-    def measured(self, *a, **k):
-        before = tracemalloc.get_traced_memory()[0]
-        tracemalloc.reset_peak()
-        try:
-            return stage(self, *a, **k)
-        finally:
-            seen["corpus"] = tracemalloc.get_traced_memory()[1] - before
-
-    DaskRun._corpus_stage = measured
-    tracemalloc.start()
-    try:
-        results = lint_paths_dask(paths, config, selection, client=client)
-        end, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
-        DaskRun._corpus_stage = stage
-    del results
-    client.close()
-    return {"dask client: boilerplate corpus stage (clusters, union-find, problems), peak": seen["corpus"] / n,
-            "dask client: whole run, peak": peak / n,
-            "dask client: results held for the report (findings, no documents)": end / n}
+def run(args: list[str], cwd: Path) -> tuple[float, float, int]:
+    """(wall seconds, peak resident MiB, exit code) of one ``copydesk`` client process."""
+    t = time.perf_counter()
+    proc = subprocess.Popen(COPYDESK + args, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - t
+    err = proc.stderr.read().decode() if proc.stderr else ""
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"copydesk {' '.join(args[:3])}... failed ({proc.returncode}):\n{err[-3000:]}")
+    return elapsed, usage.ru_maxrss / 1024, proc.returncode
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--docs", type=int, default=2000)
-    ap.add_argument("--workers", default="1,2")
+    ap.add_argument("--docs", default="10000,30000,100000", help="archive sizes (multiples of 50)")
+    ap.add_argument("--workers", type=int, default=1, help="Dask worker processes (one thread each)")
+    ap.add_argument("--compare", type=int, default=2000, help="documents for local vs 1 worker (0: skip)")
     ap.add_argument("--profile", default="fast")
     ap.add_argument("--select", default="boilerplate,readability")
-    ap.add_argument("--dir", help="archive folder (default: a temporary one)")
+    ap.add_argument("--mode", choices=["shards", "report"], default="shards",
+                    help="shards: --output-dir (the streamed report); report: one JSON report")
+    ap.add_argument("--dir", help="archive and outputs folder (default: a temporary one; reused if it exists)")
     args = ap.parse_args(argv)
 
     import distributed
 
-    from copydesk.corpus import LocalCorpus
-    from copydesk.distributed import DaskRun, lint_paths_dask, warm_up
-    from copydesk.engine import Selection, lint_paths
-    from copydesk.profiles import ConfigRecipe, build_config
-
+    sizes = [int(x) for x in args.docs.split(",") if x]
     tmp = None if args.dir else tempfile.TemporaryDirectory(prefix="copydesk-scale-")
-    root = Path(args.dir or tmp.name) / "archive"
-    if not root.exists():
-        make_archive(root, args.docs)
-    config = build_config(ConfigRecipe(None, str(root.parent), args.profile, ()))
-    selection = Selection(tuple(s for s in args.select.split(",") if s), ())
-    paths = [str(root)]
-    rows = []
-
+    work = Path(args.dir or tmp.name)
+    root = work / "archive"
     t = time.perf_counter()
-    local = lint_paths(paths, config, selection, jobs=1)
-    elapsed = time.perf_counter() - t
-    expected = report_bytes(local)
-    rows.append(("local engine, 1 process", elapsed))
-    n_findings = sum(len(r.findings) for r in local)
+    make_archive(root, max(sizes + [args.compare]))
+    print(f"archive of {max(sizes + [args.compare])} documents ready in {time.perf_counter() - t:.0f} s", file=sys.stderr)
+    common = ["--profile", args.profile, "--select", args.select, "--no-cache", "--fail-on", "never", "--quiet"]
 
-    # what holding all boilerplate summaries in one process costs (the local engine's corpus state)
-    from copydesk.parsing import parse
-    from copydesk.engine import check_options
+    def dask_args(address: str, n: int, tag: str) -> list[str]:
+        out = (["--output-dir", str(work / f"out-{tag}")] if args.mode == "shards"
+               else ["--format", "json", "--output", str(work / f"out-{tag}.json")])
+        return ["check", *sites(root, n), *common, "--engine", "dask", "--scheduler", address, *out]
 
-    specs = [(config.specs[i], config.checks[i]) for i in ("boilerplate.corpus-repeat", "boilerplate.copied-passage")]
-    sample = sorted(root.rglob("*.md"))[:1000]
-    docs = [parse(str(p), p.read_text(encoding="utf-8")) for p in sample]
-    tracemalloc.start()
-    held = [LocalCorpus([spec.summarise(d, check_options(spec, cc, config)) for d in docs]) for spec, cc in specs]
-    local_state = tracemalloc.get_traced_memory()[0] / len(docs)
-    tracemalloc.stop()
-    del held, docs
+    rows: list[tuple[str, int, float, float]] = []
+    with distributed.LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True,
+                                  dashboard_address=":0") as cluster, distributed.Client(cluster) as client:
+        address = cluster.scheduler_address
+        client.run(lambda: __import__("copydesk.cli"))  # imports on every worker before the clock starts
+        if args.compare:
+            n = args.compare
+            local_json = work / "local.json"
+            wall, rss, _ = run(["check", *sites(root, n), *common, "--jobs", "1", "--format", "json",
+                                "--output", str(local_json)], work)
+            rows.append(("local engine, 1 process", n, wall, rss))
+            run(dask_args(address, n, "warm"), work)  # the workers build the configuration once
+            wall, rss, _ = run(dask_args(address, n, f"{n}"), work)
+            rows.append((f"dask, {args.workers} worker{'s' if args.workers > 1 else ''}", n, wall, rss))
+            if args.mode == "shards":
+                merged = work / "merged.json"
+                run(["report", "merge", str(work / f"out-{n}"), "--format", "json", "--output", str(merged),
+                     "--fail-on", "never"], work)
+            else:
+                merged = work / f"out-{n}.json"
+            same = merged.read_bytes() == local_json.read_bytes()
+            print(f"{n} documents: dask report {'byte-identical to' if same else 'DIFFERS from'} the local "
+                  "engine's", file=sys.stderr)
+            if not same:
+                return 1
+        for n in sizes:
+            wall, rss, _ = run(dask_args(address, n, f"{n}"), work)
+            rows.append((f"dask, {args.workers} worker{'s' if args.workers > 1 else ''}", n, wall, rss))
+            print(f"{n}: {wall:.0f} s, client peak {rss:.0f} MiB (load {os.getloadavg()[0]:.1f})", file=sys.stderr)
 
-    client_state = None
-    for w in [int(x) for x in args.workers.split(",")]:
-        with distributed.LocalCluster(n_workers=w, threads_per_worker=1, processes=True,
-                                      dashboard_address=":0") as cluster, distributed.Client(cluster) as client:
-            client.run(warm_up, config.recipe, config.fingerprint())  # imports and rules on every worker
-            t = time.perf_counter()
-            got = lint_paths_dask(paths, config, selection, client=client)
-            elapsed = time.perf_counter() - t
-            assert report_bytes(got) == expected, f"dask with {w} workers: report differs from --engine local"
-            rows.append((f"dask, {w} local worker{'s' if w > 1 else ''}", elapsed))
-            if client_state is None:
-                client_state = measure_client(paths, config, selection, client, args.docs)
-
-    n = args.docs
-    print(f"{n} documents ({sum(1 for _ in root.rglob('*.md'))} files, {n // PER_SITE} sites), profile "
-          f"{args.profile}, --select {args.select}, {n_findings} findings; {os.cpu_count()} cores; "
-          f"Python {sys.version.split()[0]}\n")
-    print("| engine | wall s | documents/s |\n|---|---:|---:|")
-    for name, s in rows:
-        print(f"| {name} | {s:.1f} | {n / s:.1f} |")
-    print("\n| client memory (tracemalloc) | bytes/document | per 100k documents | per 1M documents (linear) |"
-          "\n|---|---:|---:|---:|")
-    measured = dict(client_state or {})
-    measured["local engine: all boilerplate summaries held in one process"] = local_state
-    for name, b in measured.items():
-        print(f"| {name} | {b:,.0f} | {b * 1e5 / 2**20:,.0f} MiB | {b * 1e6 / 2**30:,.2f} GiB |")
+    print(f"profile {args.profile}, --select {args.select}, --mode {args.mode}; {os.cpu_count()} cores; "
+          f"Python {sys.version.split()[0]}; load average {os.getloadavg()[0]:.1f}\n")
+    print("| run | documents | wall s | documents/s | client peak RSS MiB |\n|---|---:|---:|---:|---:|")
+    for name, n, wall, rss in rows:
+        print(f"| {name} | {n:,} | {wall:.1f} | {n / wall:.1f} | {rss:.0f} |")
+    if args.compare:
+        print(f"\none dask worker / local engine, documents/s: {rows[0][2] / rows[1][2]:.2f}")
+    series = [(n, rss) for name, n, _, rss in rows[2 if args.compare else 0:]]
+    if len(series) > 1:
+        print("\n| from | to | client peak growth | MiB per 10k more documents |\n|---:|---:|---:|---:|")
+        for (n0, r0), (n1, r1) in zip(series, series[1:]):
+            print(f"| {n0:,} | {n1:,} | {100 * (r1 - r0) / r0:+.1f}% | {(r1 - r0) / (n1 - n0) * 1e4:.1f} |")
     if tmp:
         tmp.cleanup()
     return 0

@@ -31,6 +31,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: configured paths, else content/)")
     check.add_argument("--format", "-f", default="text", choices=sorted(FORMATTERS), help="report format (default: text)")
     check.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
+    check.add_argument("--output-dir", metavar="DIR", default=None,
+                       help="write the report as JSON Lines shards to DIR (a folder or an fsspec URL such as "
+                       "s3://bucket/audit) instead of one report; read it with 'copydesk report merge DIR'")
     check.add_argument("--fail-on", choices=["error", "warning", "info", "never"], default=None,
                        help="exit 1 when a finding is at or above this severity (default: error)")
     check.add_argument("--rules", metavar="DIR", help="folder of rule YAML files (default: discovered)")
@@ -46,6 +49,14 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--baseline", metavar="FILE", help="report only findings not recorded in this baseline file")
     check.add_argument("--write-baseline", metavar="FILE", help="record the current findings' fingerprints in FILE")
     check.add_argument("--changed-since", metavar="REF", help="only findings on lines changed since this git ref")
+    check.add_argument("--fix", action="store_true",
+                       help="apply the safe fixes (suggestions their checks declare safe) to the files, then "
+                       "report what is left")
+    check.add_argument("--diff", action="store_true",
+                       help="print the fixes --fix would apply as a unified diff and change nothing "
+                       "(exit 1 when there is one)")
+    check.add_argument("--unsafe-fixes", action="store_true",
+                       help="with --fix or --diff, apply the unsafe fixes too (they may change meaning)")
     check.add_argument("--profile", choices=["fast", "default", "thorough"], default=None,
                        help="fast: no grammar engine; default: + Harper; thorough: + LanguageTool/optional models "
                        "where installed (default: settings.profile, else default)")
@@ -64,6 +75,23 @@ def build_parser() -> argparse.ArgumentParser:
                        help="dask workers read files at the same path (shared storage; default) or get the text "
                        "with each task (small corpora, no shared storage)")
 
+    report = sub.add_parser("report", help="reports written as shards (check --output-dir)")
+    rsub = report.add_subparsers(dest="report_command", metavar="ACTION", required=True)
+    merge = rsub.add_parser("merge", help="one report, in any format, from the shards of check --output-dir",
+                            description="Merge the shards of 'copydesk check --output-dir DIR' into one report: "
+                            "the same bytes as the check's report, for the files under PATH ... only, if given.")
+    merge.add_argument("output_dir", metavar="DIR", help="the folder or fsspec URL given to --output-dir")
+    merge.add_argument("paths", nargs="*", metavar="PATH", help="only files at or under these paths, as reported")
+    merge.add_argument("--format", "-f", default="text", choices=sorted(FORMATTERS), help="report format (default: text)")
+    merge.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
+    merge.add_argument("--fail-on", choices=["error", "warning", "info", "never"], default=None,
+                       help="exit 1 when a finding is at or above this severity (default: error)")
+    merge.add_argument("--quiet", "-q", action="store_true", help="print nothing on the terminal; only the exit code")
+    merge.add_argument("--no-color", action="store_true", help="never colour the text report")
+    merge.add_argument("--baseline", metavar="FILE", help="report only findings not recorded in this baseline file")
+    merge.add_argument("--write-baseline", metavar="FILE", help="record the merged findings' fingerprints in FILE")
+    merge.add_argument("--changed-since", metavar="REF", help="only findings on lines changed since this git ref")
+
     rules = sub.add_parser("rules", help="list the checks with category, severity and summary")
     rules.add_argument("--rules", metavar="DIR", help="folder of rule YAML files")
     rules.add_argument("--all", action="store_true", help="include disabled checks")
@@ -71,6 +99,11 @@ def build_parser() -> argparse.ArgumentParser:
     explain = sub.add_parser("explain", help="print a check's documentation and options")
     explain.add_argument("rule", metavar="RULE")
     explain.add_argument("--rules", metavar="DIR", help="folder of rule YAML files")
+
+    sub.add_parser("lsp", help="run the language server on stdin/stdout (for editors: docs/editors.md)",
+                   description="A Language Server Protocol server over stdio: diagnostics, hovers and quick fixes "
+                   "for Markdown, text and HTML, with the workspace's configuration. Editors start it; see "
+                   "docs/editors.md.")
 
     vocab = sub.add_parser("vocab", help="project vocabulary tools")
     vsub = vocab.add_subparsers(dest="vocab_command", metavar="ACTION", required=True)
@@ -155,12 +188,45 @@ def _filter_findings(args: argparse.Namespace, results: list[Any]) -> None:
         apply_changed(results, changed_lines(args.changed_since))
 
 
+def _fix(args: argparse.Namespace, results: list[Any], paths: list[str], config: Any,
+         selection: Any) -> tuple[int, dict[str, str]]:
+    """--diff prints the fixes, --fix writes them: (files changed, path -> why it could not be)."""
+    from copydesk.fixes import ChangedOnDisk, fix_results, unsafe_available, write_source
+    from copydesk.inputs import discover
+
+    fs_paths = {f.path: f.fs_path for f in discover(paths, config.exclude)[0]}
+    fixes = fix_results(results, fs_paths, config, selection, args.unsafe_fixes)
+    failed: dict[str, str] = {}
+    for fx in fixes:
+        if not fx.outcome.settled and not args.quiet:
+            print(f"copydesk: {fx.source.path}: fixes still change the text after {fx.outcome.passes} passes; "
+                  "run again or report the rules involved", file=sys.stderr)
+        if args.diff:
+            sys.stdout.write(fx.diff)
+            continue
+        try:
+            write_source(fx.source, fx.outcome.text)
+        except (ChangedOnDisk, OSError) as exc:
+            failed[fx.source.path] = (str(exc) if isinstance(exc, ChangedOnDisk) else
+                                      f"{fx.source.path}: could not write the fixes ({exc}); check the file's "
+                                      "permissions")
+    if not args.quiet:
+        applied = sum(fx.outcome.applied for fx in fixes)
+        verb = "would fix" if args.diff else "fixed"
+        more = "" if args.unsafe_fixes else unsafe_available(results, config)
+        hint = f" ({more} more with --unsafe-fixes)" if more else ""
+        print(f"copydesk: {verb} {applied} problem{'s' if applied != 1 else ''} in {len(fixes) - len(failed)} "
+              f"file{'s' if len(fixes) - len(failed) != 1 else ''}{hint}", file=sys.stderr)
+    return len(fixes) - len(failed), failed
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     from copydesk.engine import Selection, lint_paths
-    from copydesk.findings import SEVERITY_RANK
-    from copydesk.formatters import get_formatter
-    from copydesk.report import build_report
 
+    if args.output_dir and (args.baseline or args.write_baseline or args.changed_since or args.output
+                            or args.fix or args.diff):
+        return _usage("--output-dir writes shards, not one report: apply --baseline, --write-baseline, "
+                      "--changed-since and --output with 'copydesk report merge'; --fix and --diff without it")
     config = _load_config(args)
     paths = args.paths or config.paths or config.settings.get("paths") or ["content"]
     selection = Selection(tuple(args.select), tuple(args.ignore))
@@ -173,15 +239,64 @@ def cmd_check(args: argparse.Namespace) -> int:
         from copydesk.cache import Cache
 
         cache = Cache.for_run(config, selection)
-    with _progress(paths, config, args.quiet) as progress:
-        if (args.engine or config.settings.get("engine") or "local") == "dask":
-            from copydesk.distributed import lint_from_args
 
-            results = lint_from_args(args, paths, config, selection, progress)
-        else:
-            results = lint_paths(paths, config, selection, verbose=args.verbose, jobs=args.jobs or default_jobs(),
-                                 cache=cache, progress=progress)
+    def lint() -> list[Any]:
+        with _progress(paths, config, args.quiet) as progress:
+            if (args.engine or config.settings.get("engine") or "local") == "dask":
+                from copydesk.distributed import lint_from_args
+
+                return lint_from_args(args, paths, config, selection, progress)
+            return lint_paths(paths, config, selection, verbose=args.verbose, jobs=args.jobs or default_jobs(),
+                              cache=cache, progress=progress)
+
+    results = lint()
+    if args.output_dir:
+        from copydesk.shards import write_results
+
+        return _emit_tally(args, config, write_results(args.output_dir, results, config))
     _filter_findings(args, results)
+    if args.diff or args.fix:
+        changed, failed = _fix(args, results, paths, config, selection)
+        if args.diff:
+            return EXIT_ERROR if failed else EXIT_FINDINGS if changed else EXIT_OK
+        if changed:  # report what the fixes left
+            results = lint()
+            _filter_findings(args, results)
+        for r in results:  # a file that could not be fixed is an input error of that file
+            if r.path in failed:
+                r.errors.append({"type": "input", "message": failed[r.path]})
+    return _emit(args, config, results)
+
+
+def _exit_code(args: argparse.Namespace, config: Any, errors: bool, severities: Any) -> int:
+    from copydesk.findings import SEVERITY_RANK
+
+    if errors:
+        return EXIT_ERROR
+    threshold = SEVERITY_RANK[args.fail_on or config.fail_on or "error"]
+    return EXIT_FINDINGS if any(SEVERITY_RANK[s] >= threshold for s in severities) else EXIT_OK
+
+
+def _emit_tally(args: argparse.Namespace, config: Any, tally: Any) -> int:
+    """``check --output-dir``: the shards are the report; print their summary and error causes."""
+    if not args.quiet:
+        s = tally.summary()
+        by = ", ".join(f"{n} {k}" for k, n in s["by_severity"].items())
+        print(f"copydesk: {s['files']} files, {s['findings']} findings{f' ({by})' if by else ''} written to "
+              f"{args.output_dir}; read them with: copydesk report merge {args.output_dir} --format FORMAT",
+              file=sys.stderr)
+        for message in tally.causes.values():
+            print(f"copydesk: {message}", file=sys.stderr)
+    return _exit_code(args, config, tally.errors > 0, [k for k, n in tally.by_severity.items() if n])
+
+
+def _emit(args: argparse.Namespace, config: Any, results: list[Any], texts: dict[str, str] | None = None) -> int:
+    """The report of ``results`` in ``--format``, its error lines and the exit code: the end of
+    ``copydesk check`` and of ``copydesk report merge``."""
+    from copydesk.formatters import get_formatter
+    from copydesk.report import build_report
+    from copydesk.shards import cause
+
     report = build_report(results)
     to_tty = not args.output and sys.stdout.isatty()
     color = to_tty and not args.no_color and "NO_COLOR" not in os.environ
@@ -189,7 +304,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.format == "html":
         from copydesk.formatters.html import document_texts
 
-        fmt_options["texts"] = document_texts(results)
+        fmt_options["texts"] = texts if texts is not None else document_texts(results)
     for r in results:  # parsed documents are not read past this point: free them before formatting
         r.document = None
     formatter = get_formatter(args.format)
@@ -213,17 +328,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     for r in results:
         for e in r.errors:
             # the same check failing for the same cause in many files (or worker processes) is one line
-            cause = e["message"].split(": ", 1)[-1] if e.get("check") else e["message"]
-            if not args.quiet and cause not in printed:
-                printed.add(cause)
+            if not args.quiet and cause(e) not in printed:
+                printed.add(cause(e))
                 print(f"copydesk: {e['message']}", file=sys.stderr)
-    if any(r.errors for r in results):
-        return EXIT_ERROR
-    fail_on = args.fail_on or config.fail_on or "error"
-    threshold = SEVERITY_RANK[fail_on]
-    if any(SEVERITY_RANK[f.severity] >= threshold for r in results for f in r.findings):
-        return EXIT_FINDINGS
-    return EXIT_OK
+    return _exit_code(args, config, any(r.errors for r in results),
+                      {f.severity for r in results for f in r.findings})
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
@@ -241,24 +350,53 @@ def cmd_rules(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def explain_text(config: Any, rule: str) -> str | None:
+    """What ``copydesk explain RULE`` prints (also the language server's hover), or None."""
+    spec = config.specs.get(rule)
+    if spec is None:
+        return None
+    cc = config.checks[spec.id]
+    lines = [f"{spec.id}  [{spec.category}, default severity {spec.severity}, configured {cc.severity}"
+             f"{'' if cc.enabled else ', disabled'}]\n", spec.doc.strip() + "\n"]
+    if spec.options:
+        lines.append("Options:")
+        for name, schema in spec.options.items():
+            desc = schema.get("description", "")
+            lines.append(f"  {name}: {schema.get('type', '')} (default {schema.get('default')!r}; "
+                         f"configured {cc.options.get(name)!r}){' - ' + desc if desc else ''}")
+    return "\n".join(lines) + "\n"
+
+
 def cmd_explain(args: argparse.Namespace) -> int:
     config = _load_config(args)
-    spec = config.specs.get(args.rule)
-    if spec is None:
+    text = explain_text(config, args.rule)
+    if text is None:
         close = [r for r in config.specs if args.rule in r][:8]
         hint = f"; did you mean: {', '.join(close)}" if close else "; run 'copydesk rules' to list them"
         return _usage(f"unknown rule '{args.rule}'{hint}")
-    cc = config.checks[spec.id]
-    print(f"{spec.id}  [{spec.category}, default severity {spec.severity}, configured {cc.severity}"
-          f"{'' if cc.enabled else ', disabled'}]\n")
-    print(spec.doc.strip() + "\n")
-    if spec.options:
-        print("Options:")
-        for name, schema in spec.options.items():
-            desc = schema.get("description", "")
-            print(f"  {name}: {schema.get('type', '')} (default {schema.get('default')!r}; "
-                  f"configured {cc.options.get(name)!r}){' - ' + desc if desc else ''}")
+    sys.stdout.write(text)
     return EXIT_OK
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """``copydesk report merge DIR [PATH ...]``: the shards back into one report, in any format."""
+    from copydesk.shards import manifest_config, read_results
+
+    manifest, results = read_results(args.output_dir, args.paths)
+    config = manifest_config(manifest) or _load_config(args)
+    texts: dict[str, str] | None = None
+    if args.format == "html":  # the report shows each file's text: read from the folder the check ran in
+        from copydesk.inputs import InputError, InputFile, read
+
+        cwd, texts = getattr(getattr(config, "recipe", None), "cwd", None) or os.getcwd(), {}
+        for r in results:
+            try:
+                if r.format is not None:
+                    texts[r.path] = read(InputFile(r.path, os.path.join(cwd, r.path)))
+            except InputError:
+                pass
+    _filter_findings(args, results)
+    return _emit(args, config, results, texts)
 
 
 def cmd_vocab(args: argparse.Namespace) -> int:
@@ -271,7 +409,14 @@ def cmd_vocab(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"check": cmd_check, "rules": cmd_rules, "explain": cmd_explain, "vocab": cmd_vocab}
+def cmd_lsp(args: argparse.Namespace) -> int:
+    from copydesk.lsp import serve
+
+    return serve()
+
+
+COMMANDS = {"check": cmd_check, "report": cmd_report, "rules": cmd_rules, "explain": cmd_explain, "vocab": cmd_vocab,
+            "lsp": cmd_lsp}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

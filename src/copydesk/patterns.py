@@ -28,6 +28,8 @@ from copydesk.findings import Problem
 from copydesk.registry import CheckSpec
 
 MATCH_TIMEOUT = 0.25  # seconds per block
+# A substitution's replacement is the project's own choice of word: safe to apply (copydesk.fixes).
+FIX = "safe"
 
 
 class PatternTimeout(Exception):

@@ -21,6 +21,7 @@ from copydesk.findings import Problem
 ID = "citation.malformed-group"
 CATEGORY = "citation"
 SEVERITY = "warning"
+FIX = "safe"  # removes the stray parenthesis only: the citations are unchanged (copydesk.fixes)
 OPTIONS = {
     "window": {"type": "integer", "minimum": 20, "maximum": 1000, "default": 200,
                "description": "how far (characters) from a stray parenthesis to look for citation years"},

@@ -18,6 +18,7 @@ from copydesk.findings import Location, Problem
 ID = "citation.unmatched"
 CATEGORY = "citation"
 SEVERITY = "warning"
+FIX = "unsafe"  # the reference list's name, found by similarity (copydesk.fixes)
 OPTIONS = {
     "similarity": {"type": "number", "minimum": 0.5, "maximum": 1.0, "default": 0.75,
                    "description": "how close a surname must be to suggest it as the intended entry"},

@@ -23,6 +23,7 @@ from copydesk.findings import Location, Problem
 ID = "grammar.dialect"
 CATEGORY = "spelling"
 SEVERITY = "warning"
+FIX = "safe"  # the document's own dialect's spelling of the same word (copydesk.fixes)
 SETTINGS = ("grammar_engine", "dialect", "vocabulary")
 OPTIONS = {
     "min_majority": {"type": "integer", "minimum": 1, "default": 1,

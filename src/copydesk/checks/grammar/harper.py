@@ -34,6 +34,7 @@ from copydesk.findings import Problem
 ID = "grammar.harper"
 CATEGORY = "grammar"
 SEVERITY = "warning"
+FIX = "unsafe"  # Harper's first suggestion: usually right, may change meaning (copydesk.fixes)
 EMITS = ("grammar", "spelling", "style")
 SETTINGS = ("grammar_engine", "dialect", "vocabulary")
 OPTIONS = {

@@ -27,6 +27,7 @@ from copydesk.findings import Problem
 ID = "grammar.languagetool"
 CATEGORY = "grammar"
 SEVERITY = "warning"
+FIX = "unsafe"  # LanguageTool's first suggestion (copydesk.fixes)
 EMITS = ("grammar", "spelling", "style")
 SETTINGS = ("grammar_engine", "languagetool_url", "dialect", "vocabulary")
 OPTIONS = {

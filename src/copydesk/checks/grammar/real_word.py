@@ -27,6 +27,7 @@ from copydesk.findings import Problem
 ID = "grammar.real-word"
 CATEGORY = "spelling"
 SEVERITY = "warning"
+FIX = "unsafe"  # the likelier neighbour word: may change meaning (copydesk.fixes)
 SETTINGS = ("grammar_engine", "vocabulary")
 OPTIONS = {
     "rare_zipf": {"type": "number", "minimum": 0, "maximum": 8, "default": 2.5,

@@ -1,0 +1,112 @@
+"""Sharded reports: ``check --output-dir`` writes JSON Lines shards; ``report merge`` turns them back
+into any format, byte-identical to the check's own report (whole or restricted to some paths)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import write
+
+FOOTER = "Share this page on social media. Copyright 2024 Example News Ltd. All rights reserved."
+SOURCE = ("Inheritance is a way to form new classes using classes that have already been defined. "
+          "The new classes, known as derived classes, take over the attributes and behaviour of the "
+          "pre-existing classes, which are referred to as base classes.")
+FAST = ("--profile", "fast", "--no-cache", "--fail-on", "never")
+
+
+def make_sites(root: Path, n: int = 9) -> Path:
+    """Two sites sharing a footer and a copied passage (corpus findings), and an unreadable file."""
+    for i in range(n):
+        site = "news" if i % 2 else "blog"
+        body = (f"# Article {i}\n\nThe council approved the budget for roads in district {i}. "
+                + "Residents said the plan was long overdue and welcomed it. " * (i % 3 + 1) + "\n\n"
+                + (SOURCE if i % 3 == 0 else "A short and original closing line.") + "\n\nTags\n\n" + FOOTER + "\n")
+        write(root / site / f"a{i:02d}.md", body)
+    write(root / "news" / "latin1.txt", "Caf\xe9 society.\n", encoding="latin-1")
+    return root
+
+
+def test_shards_hold_the_json_reports_entries(run_cli, project):
+    from copydesk.shards import load_manifest, write_results, read_results
+
+    make_sites(project / "site")
+    code, out, _ = run_cli("check", "site", "--format", "json", *FAST)
+    report = json.loads(out)
+    code_s, _, err = run_cli("check", "site", "--output-dir", "out", *FAST)
+    assert code_s == code and "written to out" in err
+    manifest = load_manifest("out")
+    assert manifest["summary"] == report["summary"]
+    lines = [json.loads(line) for name in manifest["shards"] for line in (project / "out" / name).open()]
+    assert lines == report["files"]  # one entry per line, the JSON report's schema, in path order
+    assert {f["rule"] for e in lines for f in e["findings"]} >= {"boilerplate.corpus-repeat", "input.unreadable"}
+
+    # several shards; a second run into the same folder leaves no shard of the first one
+    _, results = read_results("out")
+    write_results("out", results, None, per_shard=4)
+    assert sorted(p.name for p in (project / "out").iterdir()) == [
+        "manifest.json", "part-000000.jsonl", "part-000001.jsonl", "part-000002.jsonl"]
+    write_results("out", results[:3], None, per_shard=4)
+    assert sorted(p.name for p in (project / "out").iterdir()) == ["manifest.json", "part-000000.jsonl"]
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif", "html", "text", "markdown", "junit", "gitlab", "github"])
+def test_merge_is_byte_identical_to_the_checks_report(run_cli, project, fmt):
+    make_sites(project / "site")
+    code, local, _ = run_cli("check", "site", "--format", fmt, "--profile", "fast", "--no-cache")
+    run_cli("check", "site", "--output-dir", "out", "--profile", "fast", "--no-cache")
+    code_m, merged, _ = run_cli("report", "merge", "out", "--format", fmt)
+    assert merged == local and code_m == code
+
+
+def test_merge_of_a_subset_is_that_part_of_the_report(run_cli, project):
+    make_sites(project / "site")
+    _, out, _ = run_cli("check", "site", "--format", "json", *FAST)
+    full = json.loads(out)
+    run_cli("check", "site", "--output-dir", "out", *FAST)
+    _, merged, _ = run_cli("report", "merge", "out", "site/news/", "--format", "json")
+    part = json.loads(merged)
+    news = [e for e in full["files"] if e["path"].startswith("site/news/")]
+    assert part["files"] == news and 0 < len(news) < len(full["files"])
+    assert part["summary"]["files"] == len(news)
+    assert part["summary"]["findings"] == sum(len(e["findings"]) for e in news)
+    _, one, _ = run_cli("report", "merge", "out", "site/news/a01.md", "--format", "json")
+    assert [e["path"] for e in json.loads(one)["files"]] == ["site/news/a01.md"]
+
+
+def test_merge_applies_baselines_and_exit_codes(run_cli, project):
+    make_sites(project / "site")
+    code, _, _ = run_cli("check", "site", "--output-dir", "out", "--profile", "fast", "--no-cache")
+    assert code == 2  # the unreadable file: as without --output-dir
+    code, _, err = run_cli("report", "merge", "out", "--write-baseline", "base.json", "--format", "json")
+    assert code == 2 and "latin1.txt" in err
+    _, out, _ = run_cli("report", "merge", "out", "--baseline", "base.json", "--format", "json")
+    assert json.loads(out)["summary"]["findings"] == 0
+    code, _, err = run_cli("check", "site", "--output-dir", "out", "--baseline", "base.json")
+    assert code == 2 and "report merge" in err
+
+
+def test_unfinished_damaged_or_stale_output_is_refused(run_cli, project):
+    make_sites(project / "site", 3)
+    code, _, err = run_cli("report", "merge", "nowhere")
+    assert code == 2 and "nowhere: no manifest.json" in err
+    run_cli("check", "site", "--output-dir", "out", *FAST)
+    shard = project / "out" / "part-000000.jsonl"
+    shard.write_text(shard.read_text()[:-20] + "\n")
+    code, _, err = run_cli("report", "merge", "out")
+    assert code == 2 and "part-000000.jsonl:" in err and "damaged" in err
+    run_cli("check", "site", "--output-dir", "out", *FAST)
+    write(project / "rules" / "off.yaml", "checks:\n  readability.sentence-length:\n    enabled: false\n")
+    code, _, err = run_cli("report", "merge", "out")
+    assert code == 2 and "changed since this output was written" in err
+
+
+def test_any_fsspec_location(run_cli, project):
+    """An fsspec URL (here its in-memory file system) instead of a folder."""
+    make_sites(project / "site", 4)
+    _, local, _ = run_cli("check", "site", "--format", "sarif", *FAST)
+    run_cli("check", "site", "--output-dir", "memory://copydesk-test/audit", *FAST)
+    _, merged, _ = run_cli("report", "merge", "memory://copydesk-test/audit", "--format", "sarif")
+    assert merged == local
