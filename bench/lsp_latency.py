@@ -176,6 +176,36 @@ async def run(args: argparse.Namespace) -> None:
         await bench.stop()
 
 
+def stages(article: Path, rounds: int) -> None:
+    """In this process, alternating: the per-document stage as ``copydesk check`` runs it (one thread,
+    summaries included) and as the server runs it before publishing (block-local checks on the
+    changed block only, engine checks in a second thread, summaries left to the corpus stage); a
+    word changes each round, as an edit would."""
+    import concurrent.futures
+
+    from copydesk.lsp.project import Project
+
+    project = Project(str(ROOT))
+    text = article.read_text(encoding="utf-8")
+    path = str(article.relative_to(ROOT))
+    pool = concurrent.futures.ThreadPoolExecutor(1)
+    project.lint_document(path, text)  # Harper built in both threads
+    project.lint_document(path, text, pool.submit)
+    cli, server = [], []
+    _, state = project.relint(path, text, pool.submit)
+    for i in range(rounds):
+        edited = text.replace(" the ", f" the{i % 7} ", 1)
+        t = time.perf_counter()
+        whole = project.lint_document(path, edited)
+        cli.append((time.perf_counter() - t) * 1000)
+        t = time.perf_counter()
+        incremental, state = project.relint(path, edited, pool.submit, state)
+        server.append((time.perf_counter() - t) * 1000)
+        assert sorted(f.sort_key() for f in whole.findings) == sorted(f.sort_key() for f in incremental.findings)
+    print(f"per-document stage, {rounds} rounds: as the CLI runs it p50 {statistics.median(cli):.0f} ms; "
+          f"as the server runs it p50 {statistics.median(server):.0f} ms (same findings)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--article", default="content/001_1137b30dfef8d16c.txt")
@@ -184,7 +214,13 @@ def main() -> None:
     parser.add_argument("--pause", type=float, default=0.2, help="seconds between edits (after complete diagnostics)")
     parser.add_argument("--debounce-ms", type=float, default=None)
     parser.add_argument("--warm-cache", action="store_true", help="start from this project's .copydesk_cache")
-    asyncio.run(run(parser.parse_args()))
+    parser.add_argument("--stages", type=int, default=0, metavar="N",
+                        help="only compare the per-document stage in this process, CLI vs server, N rounds")
+    args = parser.parse_args()
+    if args.stages:
+        stages(ROOT / args.article, args.stages)
+    else:
+        asyncio.run(run(args))
 
 
 if __name__ == "__main__":

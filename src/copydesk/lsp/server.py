@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import dataclasses
 import itertools
 import logging
 import os
@@ -28,8 +29,8 @@ from lsprotocol import types as lsp
 from pygls.lsp.server import LanguageServer
 
 from copydesk import __version__
-from copydesk.engine import FileResult
-from copydesk.findings import Finding
+from copydesk.findings import Finding, Position
+from copydesk.results import FileResult
 from copydesk.inputs import MAX_BYTES
 from copydesk.lsp import protocol
 from copydesk.lsp.project import Project, combine, display_path
@@ -80,6 +81,7 @@ class OpenDocument:
     path: str
     version: int = 0
     result: FileResult | None = None  # per-document stage of ``text``
+    state: Any = None  # what the next edit's incremental re-lint reuses (copydesk.lsp.incremental)
     text: str = ""
     corpus: tuple[list[Finding], list[dict]] | None = None  # corpus stage of ``corpus_text``
     corpus_text: str | None = None
@@ -105,10 +107,9 @@ def moved(findings: list[Finding], before: str, after: str) -> list[Finding]:
         if f.end.offset <= head:
             out.append(f)
         elif f.start.offset >= len(before) - tail:
-            start, end = f.start.offset + delta, f.end.offset + delta
-            out.append(Finding(f.rule, f.category, f.severity, f.message, f.path,
-                               type(f.start)(start, 0, 0), type(f.end)(end, 0, 0), f.text, f.score,
-                               f.suggestions, f.fingerprint, f.related))
+            # offsets only: lines and columns are recomputed from the text when published
+            out.append(dataclasses.replace(f, start=Position(f.start.offset + delta, 0, 0),
+                                           end=Position(f.end.offset + delta, 0, 0)))
     return out
 
 
@@ -145,9 +146,9 @@ class CopydeskServer(LanguageServer):
             self.log(self.config_error, lsp.MessageType.Error)
             self.window_show_message(lsp.ShowMessageParams(lsp.MessageType.Error, self.config_error))
             return
-        from copydesk.parallel import warm_up
+        from copydesk.executors import Job, warm_up
 
-        warm_up(self.project.config, self.project.selection)  # Harper's dictionary while the editor opens files
+        warm_up(Job(self.project.config, self.project.selection))  # Harper's dictionary while the editor opens files
         self._explained.clear()
 
     def log(self, message: str, kind: lsp.MessageType = lsp.MessageType.Info) -> None:
@@ -206,7 +207,16 @@ class CopydeskServer(LanguageServer):
         if old is not None and not old.done():
             old.cancel()
         doc.pending[kind] = asyncio.ensure_future(
-            (self._corpus_stage if corpus_only else self._document_stage)(doc, delay))
+            self._guarded(doc, (self._corpus_stage if corpus_only else self._document_stage)(doc, delay)))
+
+    async def _guarded(self, doc: OpenDocument, stage: Any) -> None:
+        """A stage whose failure anywhere (not only in a check) is reported, never fatal."""
+        try:
+            await stage
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # noqa: BLE001
+            self.failed(doc, doc.text, exc)
 
     def _snapshot(self, doc: OpenDocument) -> tuple[str, int]:
         td = self.workspace.get_text_document(doc.uri)
@@ -226,14 +236,11 @@ class CopydeskServer(LanguageServer):
                 f"{doc.path}: over the {MAX_BYTES} byte limit; split the file (not linted)", "input.too-large")])
             return
         if doc.result is None or doc.text != text:
-            try:
-                result = await self.run(URGENT, lambda: self.project.lint_document(doc.path, text, self.beside))
-            except Exception as exc:  # noqa: BLE001 - e.g. a parser bug: said, not fatal
-                self.failed(doc, text, exc)
-                return
+            previous = doc.state
+            result, state = await self.run(URGENT, lambda: self.project.relint(doc.path, text, self.beside, previous))
             if self._snapshot(doc)[0] != text:
                 return  # edited meanwhile: a newer stage is scheduled
-            doc.result, doc.text, doc.version = result, text, version
+            doc.result, doc.state, doc.text, doc.version = result, state, text, version
         self.publish_result(doc)
         self.schedule(doc.uri, self.corpus_delay, corpus_only=True)
 
@@ -246,8 +253,8 @@ class CopydeskServer(LanguageServer):
 
         def stage() -> tuple[list[Finding], list[dict]]:
             others = dict(project.corpus)
-            for other in self.docs.values():  # open documents take part as they are in the editor
-                if other.result is not None and other is not doc:
+            for other in self.docs.values():  # corpus files open in the editor take part as they are there
+                if other.result is not None and other is not doc and other.path in others:
                     others[other.path] = other.result
             return project.corpus_stage(result, others)
 
@@ -280,7 +287,7 @@ class CopydeskServer(LanguageServer):
         self._explained.clear()
         self.corpus_ready = False
         for doc in self.docs.values():
-            doc.result, doc.corpus, doc.corpus_text = None, None, None
+            doc.result, doc.state, doc.corpus, doc.corpus_text = None, None, None, None
             self.schedule(doc.uri)
         asyncio.ensure_future(self.load_corpus())
 
@@ -333,7 +340,7 @@ class CopydeskServer(LanguageServer):
         return self._texts[path]
 
     def explain(self, rule: str) -> str | None:
-        from copydesk.cli import explain_text
+        from copydesk.ruledocs import explain_text
         from copydesk.fixes import rule_spec
 
         if self.project is None:

@@ -36,7 +36,7 @@ CATEGORY = "grammar"
 SEVERITY = "warning"
 FIX = "unsafe"  # Harper's first suggestion: usually right, may change meaning (copydesk.fixes)
 EMITS = ("grammar", "spelling", "style")
-SETTINGS = ("grammar_engine", "dialect", "vocabulary")
+SETTINGS = ("dialect", "vocabulary")
 OPTIONS = {
     "disabled_rules": {
         "type": "array", "items": {"type": "string"}, "default": ["LongSentences", "OxfordComma", "DayOneNames"],
@@ -55,6 +55,10 @@ OPTIONS = {
                        "finding on the file says so",
     },
 }
+EXAMPLES = {
+    "passes": ["The child's behaviour changed (Kernberg, 1975, p. 229).\n"],
+    "fails": ["She recieved an letter.\n"],
+}  # run by the test suite (copydesk.contract)
 
 # Rules whose findings are house style rather than grammar.
 RULE_CATEGORY = {"DiscourseMarkers": "style", "DisjointPrefixes": "style"}
@@ -188,9 +192,22 @@ def parts(doc: Document, max_words: int, max_chars: int = MAX_PART) -> tuple[lis
     return out, skipped
 
 
+def warm_up(options: dict[str, Any]) -> None:
+    """Load Harper's dictionary (seconds, once per process; it releases the GIL) ahead of the run."""
+    import harper
+
+    harper.Linter(harper.Dialect.AMERICAN)
+
+
+def spare_core(on: bool) -> None:
+    """With cores to spare in this process, the spelling pass runs beside Harper's other rules and
+    the parts of a long document side by side."""
+    from copydesk.checks.grammar._engine import concurrent_passes
+
+    concurrent_passes(on)
+
+
 def check(document: Document, options: dict[str, Any]) -> Iterator[Problem]:
-    if (options.get("grammar_engine") or "harper") != "harper":
-        return
     doc = document
     vocab = vocabulary(options.get("vocabulary"))
     prof = _dialect.profile(doc, options.get("dialect"))
@@ -206,6 +223,7 @@ def check(document: Document, options: dict[str, Any]) -> Iterator[Problem]:
                       rule=f"{ID}.skipped", category="input", severity="info")
     unreported = _unreported(doc, vocab, refs)
     starts = [a for a, _ in unreported]
+
     def lint_part(span: tuple[int, int]) -> list[EngineLint]:
         return _lint_part(doc, span[0], span[1], prof.dialect, options, vocab, unreported, starts)
 
