@@ -3,15 +3,23 @@ undone is said in the report. Speed is measured by bench/hostile.py, never here.
 
 from __future__ import annotations
 
+import json
 import re
+import time
 
 import pytest
 
 from conftest import write
+from copydesk import runner
 from copydesk.checks.boilerplate import copied_passage, repeated_in_document
 from copydesk.checks.boilerplate._report import listed, related_of
 from copydesk.checks.grammar import _engine, harper
+from copydesk.config import CheckConfig
+from copydesk.findings import Problem
+from copydesk.lint import Selection, lint_text
 from copydesk.parsing import parse
+from copydesk.profiles import ConfigRecipe, build_config
+from copydesk.registry import CheckSpec
 
 FAST = ("--profile", "fast", "--no-cache", "--fail-on", "never")
 DEFAULT = ("--profile", "default", "--no-cache", "--fail-on", "never")
@@ -123,3 +131,76 @@ def test_copied_passage_caps_each_document(project, run_json):
         assert "not reported one by one" in found[-1]["message"]
         assert all(len(f["related"]) == 10 and f["related"][0]["path"] != entry["path"] for f in found)
     assert copied_passage.OPTIONS["max_repeats"]["default"] == 100
+
+
+# --- time budgets -------------------------------------------------------------------------
+
+def _endless(document, options):
+    yield Problem(0, 1, "found before the loop")
+    while True:  # a pure-Python check that never ends
+        pass
+
+
+def _slow(document, options):
+    end = time.monotonic() + 0.4
+    while time.monotonic() < end:
+        pass
+    yield Problem(0, 3, "slow but done")
+
+
+def _ok(document, options):
+    yield Problem(0, 5, "fine finding")
+
+
+@pytest.fixture
+def budget_config(project):
+    config = build_config(ConfigRecipe(None, str(project), "fast", ()))
+    for rid, func in (("house.endless", _endless), ("house.ok", _ok), ("house.slow", _slow)):
+        config.specs[rid] = CheckSpec(rid, "style", "warning", {}, "doc", "document", func, module="tests")
+        config.checks[rid] = CheckConfig(True, "warning", {})
+    config.settings.update(check_budget=0.5, file_budget=30)
+    return config
+
+
+def test_check_over_budget_is_stopped_and_the_run_goes_on(budget_config):
+    res = lint_text("doc.md", "Hello world. A second sentence.\n", budget_config, Selection(("house",), ()))
+    assert [f.message for f in res.findings] == ["fine finding", "slow but done"]  # the endless one's dropped
+    [err] = res.errors
+    assert err["type"] == "check" and err["check"] == "house.endless" and err["budget"] == 0.5
+    assert "doc.md" in err["message"] and "settings.check_budget: 0.5 s" in err["message"]
+
+
+def test_file_budget_stops_the_checks_left(budget_config):
+    budget_config.settings.update(check_budget=None, file_budget=0.6)
+    budget_config.checks["house.endless"] = CheckConfig(False, "warning", {})
+    for k in range(3):
+        budget_config.specs[f"house.slow{k}"] = CheckSpec(f"house.slow{k}", "style", "warning", {}, "doc", "document",
+                                                         _slow, module="tests")
+        budget_config.checks[f"house.slow{k}"] = CheckConfig(True, "warning", {})
+    res = lint_text("doc.md", "Hello world.\n", budget_config, Selection(("house",), ()))
+    assert res.errors and all("settings.file_budget: 0.6 s" in e["message"] for e in res.errors)
+    assert len(res.findings) + len(res.errors) == 5  # each check: its findings, or an error naming it
+
+
+def test_budget_in_a_pool_run_keeps_every_file_and_skips_the_cache(project, budget_config):
+    from copydesk.cache import Cache
+
+    for k in range(5):
+        write(project / f"d{k}.md", f"Document number {k} is here.\n")
+    cache = Cache(str(project / ".cache"), "salt")
+    results = runner.lint_paths(["."], budget_config, Selection(("house",), ()), jobs=2, cache=cache)
+    assert [r.path for r in results] == [f"d{k}.md" for k in range(5)]
+    assert all(len(r.errors) == 1 and r.errors[0]["check"] == "house.endless" for r in results)
+    assert all([f.rule for f in r.findings] == ["house.ok", "house.slow"] for r in results)
+    assert not any(cache.get(cache.key(r.path, (project / r.path).read_text()), r.path,
+                             (project / r.path).read_text()) for r in results)  # stopped: not cached
+
+
+def test_one_long_document_is_the_same_with_cores_to_spare(project, run_cli):
+    """--jobs 2 on one document: Harper's parts side by side, engine checks beside the others."""
+    paragraphs = [f"Paragraph {i} has a speling mistake, an error and an colour. The the dog barked at {i}."
+                  for i in range(400)]
+    write(project / "book.md", "# A book\n\n" + "\n\n".join(paragraphs) + "\n")
+    outs = [run_cli("check", "--format", "json", "book.md", "--jobs", jobs, *DEFAULT)[1] for jobs in ("1", "2")]
+    assert outs[0] == outs[1]
+    assert json.loads(outs[0])["files"][0]["findings"]

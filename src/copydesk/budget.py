@@ -16,8 +16,8 @@ import threading
 import time
 from typing import Any
 
-DEFAULT_CHECK_SECONDS = 120.0
-DEFAULT_FILE_SECONDS = 300.0
+DEFAULT_CHECK_SECONDS = 180.0  # a long book's grammar check takes well under a minute on one core
+DEFAULT_FILE_SECONDS = 600.0
 
 
 class OverBudget(BaseException):
@@ -25,7 +25,8 @@ class OverBudget(BaseException):
 
 
 class Deadline:
-    """The deadline of one check on one file (a context manager, re-entrant per thread: no)."""
+    """A context manager: :class:`OverBudget` is raised in this thread once ``seconds`` have passed
+    (None: never). One deadline per thread at a time."""
 
     def __init__(self, seconds: float | None) -> None:
         self.seconds = seconds
@@ -97,8 +98,23 @@ def _after_fork() -> None:
 os.register_at_fork(after_in_child=_after_fork)
 
 
-def budgets(settings: dict[str, Any]) -> tuple[float | None, float | None]:
-    """(seconds per check and file, seconds per file) from the run's settings; 0 means none."""
-    check = float(settings.get("check_budget", DEFAULT_CHECK_SECONDS) or 0) or None
-    file = float(settings.get("file_budget", DEFAULT_FILE_SECONDS) or 0) or None
-    return check, file
+class Limits:
+    """The time budgets of one file's checks: each check at most ``settings.check_budget`` seconds,
+    all of them together at most ``settings.file_budget`` (0 or null: no limit)."""
+
+    def __init__(self, settings: dict[str, Any]) -> None:
+        self.check = _seconds(settings, "check_budget", DEFAULT_CHECK_SECONDS)
+        self.file = _seconds(settings, "file_budget", DEFAULT_FILE_SECONDS)
+        self._end = None if self.file is None else time.monotonic() + self.file
+
+    def next(self) -> tuple[float | None, str]:
+        """The seconds the next check may run (None: no limit) and the setting that sets them."""
+        left = None if self._end is None else self._end - time.monotonic()
+        if left is not None and (self.check is None or left < self.check):
+            return left, f"settings.file_budget: {self.file:g} s"
+        return self.check, f"settings.check_budget: {self.check:g} s" if self.check else ""
+
+
+def _seconds(settings: dict[str, Any], key: str, default: float) -> float | None:
+    value = settings.get(key, default)
+    return float(value) if value else None
