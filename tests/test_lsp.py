@@ -29,6 +29,9 @@ def workspace(tmp_path_factory) -> Path:
     shutil.copy(ROOT / "pyproject.toml", root / "pyproject.toml")
     (root / "notes.md").write_text(
         "# Notes\n\nWe utilize a recieve step.\n\nThe colour of the behaviour, and the color.\n", encoding="utf-8")
+    (root / "page.html").write_text(
+        "<html><body>\n<h1>Page</h1>\n<p>Our team will utilize\n  these tools daily.</p>\n</body></html>\n",
+        encoding="utf-8")
     (root / "rules" / "style.yaml").write_text(
         "patterns:\n  - id: style.utilize\n    type: substitution\n    message: \"Use '{replacement}'.\"\n"
         "    swap: {utilize: use}\n", encoding="utf-8")
@@ -52,7 +55,7 @@ class Published:
 
         @client.feature("copydesk/published")
         def published(params) -> None:
-            self.seen.append({k: getattr(params, k) for k in ("uri", "version", "corpus")})
+            self.seen.append({k: getattr(params, k) for k in ("uri", "version", "complete", "corpus")})
             self.event.set()
 
     async def settled(self, uri: str, version: int | None = None) -> None:
@@ -101,12 +104,19 @@ async def test_diagnostics_equal_the_cli_findings_on_content(client: LanguageCli
         uri = open_doc(client, workspace / path)
         await client.published.settled(uri)
         got = sorted((d.code, d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character,
-                      d.message, d.severity) for d in client.diagnostics[uri])
+                      d.message, d.severity,
+                      tuple((r.location.uri, r.location.range.start.line, r.location.range.start.character)
+                            for r in d.related_information or ()))
+                     for d in client.diagnostics[uri])
         want = sorted((f["rule"], f["start"]["line"] - 1, f["start"]["column"] - 1, f["end"]["line"] - 1,
-                       f["end"]["column"] - 1, f["message"], {"error": 1, "warning": 2, "info": 3}[f["severity"]])
+                       f["end"]["column"] - 1, f["message"], {"error": 1, "warning": 2, "info": 3}[f["severity"]],
+                       tuple(((workspace / r["path"]).resolve().as_uri(), r["start"]["line"] - 1,
+                              r["start"]["column"] - 1) for r in f["related"]))
                       for f in report[path]["findings"])
         assert got == want, path
-        assert any(c.startswith(("off-topic", "boilerplate")) for c, *_ in got) or path != ARTICLE
+    # the seed corpus has in-document boilerplate clusters and a citation matched to a reference entry
+    related = [d for uri in client.diagnostics for d in client.diagnostics[uri] if d.related_information]
+    assert {"boilerplate.repeated-in-document", "citation.unmatched"} <= {d.code for d in related}
 
 
 @pytest.mark.asyncio(loop_scope="module")
@@ -123,10 +133,9 @@ async def test_diagnostic_fields_hover_and_related(client: LanguageClient, works
         lsp.TextDocumentIdentifier(uri), fire[0].range.start))
     assert fire[0].message in hover.contents.value
     assert "off-topic.sentence  [off-topic" in hover.contents.value  # the `copydesk explain` text
-    with_related = [d for d in diags if d.related_information]
-    for d in with_related:
-        for info in d.related_information:
-            assert info.location.uri.startswith("file://")
+    actions = await client.text_document_code_action_async(lsp.CodeActionParams(
+        lsp.TextDocumentIdentifier(uri), fire[0].range, lsp.CodeActionContext([fire[0]])))
+    assert not any(a.title.startswith("Disable") for a in actions)  # in plain text a comment would be text
 
 
 @pytest.mark.asyncio(loop_scope="module")
@@ -157,6 +166,9 @@ async def test_edits_code_actions_and_vocabulary(client: LanguageClient, workspa
         lsp.VersionedTextDocumentIdentifier(version=2, uri=uri),
         [lsp.TextDocumentContentChangePartial(diags["style.utilize"].range, "use")]))
     await client.published.settled(uri, 2)
+    # published in steps: the other checks first (Harper's earlier findings kept), then Harper's, then the corpus's
+    steps = [(p["complete"], p["corpus"]) for p in client.published.seen if p["uri"] == uri and p["version"] == 2]
+    assert steps[0] == (False, False) and (True, False) in steps and steps[-1] == (True, True)
     codes = {d.code for d in client.diagnostics[uri]}
     assert "style.utilize" not in codes and "grammar.harper.SpellCheck" in codes
     spell = next(d for d in client.diagnostics[uri] if d.code == "grammar.harper.SpellCheck")
@@ -176,3 +188,17 @@ async def test_edits_code_actions_and_vocabulary(client: LanguageClient, workspa
         client.published.seen.clear()
         await client.published.settled(uri, 2)
     assert "grammar.harper.SpellCheck" not in {d.code for d in client.diagnostics[uri]}
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_html_positions_and_disable_comment(client: LanguageClient, workspace: Path):
+    path = workspace / "page.html"
+    uri = open_doc(client, path, "html")
+    await client.published.settled(uri)
+    utilize = next(d for d in client.diagnostics[uri] if d.code == "style.utilize")
+    assert utilize.range == lsp.Range(lsp.Position(2, 17), lsp.Position(2, 24))  # the word inside <p>
+    actions = await client.text_document_code_action_async(lsp.CodeActionParams(
+        lsp.TextDocumentIdentifier(uri), utilize.range, lsp.CodeActionContext([utilize])))
+    disable = next(a for a in actions if a.title == "Disable style.utilize for this line")
+    edit = disable.edit.changes[uri][0]
+    assert edit.range.start == lsp.Position(2, 0) and edit.new_text == "<!-- copydesk-disable-next-line style.utilize -->\n"

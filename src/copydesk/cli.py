@@ -64,12 +64,12 @@ def build_parser() -> argparse.ArgumentParser:
                        help="documents linted in N parallel processes (default: all cores); output does not change")
     check.add_argument("--no-cache", action="store_true",
                        help="do not read or write the result cache (.copydesk_cache/ or $COPYDESK_CACHE_DIR)")
-    check.add_argument("--engine", choices=["local", "dask"], default=None,
-                       help="local: processes on this machine (default: settings.engine, else local); dask: a Dask "
-                       "cluster (--scheduler, else a local one of --jobs processes; pip install 'copydesk[dask]'). "
-                       "The report does not change")
+    check.add_argument("--executor", "--engine", dest="executor", choices=["local", "dask"], default=None,
+                       help="where documents are linted: local, processes on this machine (default: "
+                       "settings.executor, else local); dask, a Dask cluster (--scheduler, else a local one of --jobs "
+                       "processes; pip install 'copydesk[dask]'). The report does not change. (--engine: old name)")
     check.add_argument("--scheduler", metavar="ADDRESS", default=None,
-                       help="Dask scheduler for --engine dask, e.g. tcp://10.0.0.5:8786 (default: settings.scheduler, "
+                       help="Dask scheduler for --executor dask, e.g. tcp://10.0.0.5:8786 (default: settings.scheduler, "
                        "else $DASK_SCHEDULER_ADDRESS, else a local cluster)")
     check.add_argument("--dask-inputs", choices=["path", "text"], default=None,
                        help="dask workers read files at the same path (shared storage; default) or get the text "
@@ -221,33 +221,24 @@ def _fix(args: argparse.Namespace, results: list[Any], paths: list[str], config:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from copydesk.engine import Selection, lint_paths
+    from copydesk.runconfig import UsageError, resolve
+    from copydesk.runner import lint_paths
 
     if args.output_dir and (args.baseline or args.write_baseline or args.changed_since or args.output
                             or args.fix or args.diff):
         return _usage("--output-dir writes shards, not one report: apply --baseline, --write-baseline, "
                       "--changed-since and --output with 'copydesk report merge'; --fix and --diff without it")
-    config = _load_config(args)
-    paths = args.paths or config.paths or config.settings.get("paths") or ["content"]
-    selection = Selection(tuple(args.select), tuple(args.ignore))
-    from copydesk.parallel import default_jobs
-
-    if args.jobs is not None and args.jobs < 1:
-        return _usage(f"--jobs {args.jobs}: give a number of processes of at least 1")
-    cache = None
-    if not args.no_cache:
-        from copydesk.cache import Cache
-
-        cache = Cache.for_run(config, selection)
+    try:
+        run = resolve(args, _load_config(args))
+    except UsageError as exc:
+        return _usage(str(exc))
+    config, paths, selection = run.config, list(run.paths), run.selection
+    cache, executor = run.make_cache(), run.make_executor()
 
     def lint() -> list[Any]:
         with _progress(paths, config, args.quiet) as progress:
-            if (args.engine or config.settings.get("engine") or "local") == "dask":
-                from copydesk.distributed import lint_from_args
-
-                return lint_from_args(args, paths, config, selection, progress)
-            return lint_paths(paths, config, selection, verbose=args.verbose, jobs=args.jobs or default_jobs(),
-                              cache=cache, progress=progress)
+            return lint_paths(paths, config, selection, verbose=run.verbose, progress=progress, cache=cache,
+                              executor=executor)
 
     results = lint()
     if args.output_dir:
@@ -270,10 +261,11 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def _exit_code(args: argparse.Namespace, config: Any, errors: bool, severities: Any) -> int:
     from copydesk.findings import SEVERITY_RANK
+    from copydesk.runconfig import resolve
 
     if errors:
         return EXIT_ERROR
-    threshold = SEVERITY_RANK[args.fail_on or config.fail_on or "error"]
+    threshold = SEVERITY_RANK[resolve(args, config).fail_on]
     return EXIT_FINDINGS if any(SEVERITY_RANK[s] >= threshold for s in severities) else EXIT_OK
 
 
@@ -350,24 +342,9 @@ def cmd_rules(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def explain_text(config: Any, rule: str) -> str | None:
-    """What ``copydesk explain RULE`` prints (also the language server's hover), or None."""
-    spec = config.specs.get(rule)
-    if spec is None:
-        return None
-    cc = config.checks[spec.id]
-    lines = [f"{spec.id}  [{spec.category}, default severity {spec.severity}, configured {cc.severity}"
-             f"{'' if cc.enabled else ', disabled'}]\n", spec.doc.strip() + "\n"]
-    if spec.options:
-        lines.append("Options:")
-        for name, schema in spec.options.items():
-            desc = schema.get("description", "")
-            lines.append(f"  {name}: {schema.get('type', '')} (default {schema.get('default')!r}; "
-                         f"configured {cc.options.get(name)!r}){' - ' + desc if desc else ''}")
-    return "\n".join(lines) + "\n"
-
-
 def cmd_explain(args: argparse.Namespace) -> int:
+    from copydesk.ruledocs import explain_text
+
     config = _load_config(args)
     text = explain_text(config, args.rule)
     if text is None:
@@ -400,11 +377,12 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_vocab(args: argparse.Namespace) -> int:
-    from copydesk.checks.grammar._suggest import suggest
+    from copydesk.vocab import suggest
+
+    from copydesk.runconfig import resolve
 
     config = _load_config(args)
-    paths = args.paths or config.paths or config.settings.get("paths") or ["content"]
-    for term, n, files in suggest(paths, config, args.min_count):
+    for term, n, files in suggest(list(resolve(args, config).paths), config, args.min_count):
         print(f"{term}\t{n}\t{files}" if args.counts else term)
     return EXIT_OK
 

@@ -1,11 +1,13 @@
 """``copydesk lsp``: the language server (pygls) over stdio.
 
 Diagnostics are published on open, on save and after a pause in editing (``debounce``). Linting
-runs in one thread of its own, so the protocol never waits for it and Harper's linters (kept per
-thread) are built once; an editor's request goes before background work (the corpus loading from
-the content cache). After an edit the per-document checks run first and are published with the
-corpus checks' earlier findings (moved with the text; those in the edited span are dropped until
-the corpus stage has run again, in the background, ``corpus_delay`` later).
+runs in a thread of its own, so the protocol never waits for it, and the engine checks (Harper,
+which releases the GIL) in a second one beside it; Harper's linters, kept per thread, are built
+once. An editor's request goes before background work (the corpus loading from the content cache).
+After an edit (:mod:`copydesk.lsp.incremental`: block-local checks on the changed blocks only) the
+other checks' findings are published first, then the engine's, each time with the earlier findings
+of what has not run yet moved with the text (those in the edited span dropped); the corpus stage
+follows in the background, ``corpus_delay`` later.
 
 A failing check, a file that cannot be parsed or a configuration error becomes a log message and
 a diagnostic; the server keeps serving.
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import dataclasses
 import itertools
 import logging
 import os
@@ -28,11 +31,11 @@ from lsprotocol import types as lsp
 from pygls.lsp.server import LanguageServer
 
 from copydesk import __version__
-from copydesk.engine import FileResult
-from copydesk.findings import Finding
+from copydesk.findings import Finding, Position
+from copydesk.results import FileResult
 from copydesk.inputs import MAX_BYTES
 from copydesk.lsp import protocol
-from copydesk.lsp.project import Project, combine, display_path
+from copydesk.lsp.project import Project, combine, display_path, merged
 
 log = logging.getLogger("copydesk.lsp")
 
@@ -41,7 +44,7 @@ CORPUS_DELAY = 0.5  # seconds after a document's per-document stage before its c
 LANGUAGES = {"markdown", "plaintext", "html", "text"}
 EXTENSIONS = (".md", ".markdown", ".txt", ".html", ".htm")
 URGENT, BACKGROUND = 0, 1
-PUBLISHED = "copydesk/published"  # sent after each publishDiagnostics: {uri, version, corpus}
+PUBLISHED = "copydesk/published"  # sent after each publishDiagnostics: {uri, version, complete, corpus}
 
 
 class Worker:
@@ -80,6 +83,10 @@ class OpenDocument:
     path: str
     version: int = 0
     result: FileResult | None = None  # per-document stage of ``text``
+    state: Any = None  # what the next edit's incremental re-lint reuses (copydesk.lsp.incremental)
+    complete: bool = False  # ``result`` holds every per-document check (the grammar engine's too)
+    engine_findings: list[Finding] = field(default_factory=list)  # the grammar engine's, of ``engine_text``
+    engine_text: str | None = None
     text: str = ""
     corpus: tuple[list[Finding], list[dict]] | None = None  # corpus stage of ``corpus_text``
     corpus_text: str | None = None
@@ -105,10 +112,9 @@ def moved(findings: list[Finding], before: str, after: str) -> list[Finding]:
         if f.end.offset <= head:
             out.append(f)
         elif f.start.offset >= len(before) - tail:
-            start, end = f.start.offset + delta, f.end.offset + delta
-            out.append(Finding(f.rule, f.category, f.severity, f.message, f.path,
-                               type(f.start)(start, 0, 0), type(f.end)(end, 0, 0), f.text, f.score,
-                               f.suggestions, f.fingerprint, f.related))
+            # offsets only: lines and columns are recomputed from the text when published
+            out.append(dataclasses.replace(f, start=Position(f.start.offset + delta, 0, 0),
+                                           end=Position(f.end.offset + delta, 0, 0)))
     return out
 
 
@@ -127,6 +133,7 @@ class CopydeskServer(LanguageServer):
         self.corpus_delay = CORPUS_DELAY
         self._explained: dict[str, str | None] = {}
         self._texts: dict[str, str | None] = {}
+        self._logged: set[str] = set()
 
     # set-up ----------------------------------------------------------------------------------
     def start(self, root: str, options: dict[str, Any]) -> None:
@@ -145,9 +152,9 @@ class CopydeskServer(LanguageServer):
             self.log(self.config_error, lsp.MessageType.Error)
             self.window_show_message(lsp.ShowMessageParams(lsp.MessageType.Error, self.config_error))
             return
-        from copydesk.parallel import warm_up
+        from copydesk.executors import Job, warm_up
 
-        warm_up(self.project.config, self.project.selection)  # Harper's dictionary while the editor opens files
+        warm_up(Job(self.project.config, self.project.selection))  # Harper's dictionary while the editor opens files
         self._explained.clear()
 
     def log(self, message: str, kind: lsp.MessageType = lsp.MessageType.Info) -> None:
@@ -169,6 +176,7 @@ class CopydeskServer(LanguageServer):
         project = self.project
         if project is None:
             return
+        await asyncio.sleep(self.corpus_delay)  # an editor opens its first documents right after initializing
         files = await self.run(BACKGROUND, project.corpus_files)
         cache = await self.run(BACKGROUND, project.cache)
         loaded: dict[str, FileResult] = {}
@@ -206,7 +214,16 @@ class CopydeskServer(LanguageServer):
         if old is not None and not old.done():
             old.cancel()
         doc.pending[kind] = asyncio.ensure_future(
-            (self._corpus_stage if corpus_only else self._document_stage)(doc, delay))
+            self._guarded(doc, (self._corpus_stage if corpus_only else self._document_stage)(doc, delay)))
+
+    async def _guarded(self, doc: OpenDocument, stage: Any) -> None:
+        """A stage whose failure anywhere (not only in a check) is reported, never fatal."""
+        try:
+            await stage
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # noqa: BLE001
+            self.failed(doc, doc.text, exc)
 
     def _snapshot(self, doc: OpenDocument) -> tuple[str, int]:
         td = self.workspace.get_text_document(doc.uri)
@@ -225,29 +242,42 @@ class CopydeskServer(LanguageServer):
             self.publish(doc, None, text, [protocol.error_diagnostic(
                 f"{doc.path}: over the {MAX_BYTES} byte limit; split the file (not linted)", "input.too-large")])
             return
-        if doc.result is None or doc.text != text:
-            try:
-                result = await self.run(URGENT, lambda: self.project.lint_document(doc.path, text, self.beside))
-            except Exception as exc:  # noqa: BLE001 - e.g. a parser bug: said, not fatal
-                self.failed(doc, text, exc)
-                return
+        if doc.result is None or doc.text != text or not doc.complete:
+            previous = doc.state
+            relint = await self.run(URGENT, lambda: self.project.relint(doc.path, text, self.beside, previous))
             if self._snapshot(doc)[0] != text:
                 return  # edited meanwhile: a newer stage is scheduled
-            doc.result, doc.text, doc.version = result, text, version
+            if relint.engines is not None:
+                # the other checks' diagnostics now; the grammar engine's earlier ones moved with
+                # the text (dropped in the edited span) until its own arrive
+                if doc.engine_text is not None:
+                    doc.engine_findings = moved(doc.engine_findings, doc.engine_text, text)
+                doc.engine_text = text
+                doc.result, doc.state, doc.text, doc.version, doc.complete = relint.result, relint.state, text, \
+                    version, False
+                self.publish_result(doc)
+                engines = await asyncio.wrap_future(relint.engines)
+                if self._snapshot(doc)[0] != text:
+                    return
+                doc.engine_findings = engines.findings
+                doc.result = merged(relint.result, engines)
+            else:
+                doc.result, doc.state, doc.text, doc.version = relint.result, relint.state, text, version
+            doc.complete = True
         self.publish_result(doc)
         self.schedule(doc.uri, self.corpus_delay, corpus_only=True)
 
     async def _corpus_stage(self, doc: OpenDocument, delay: float) -> None:
         await asyncio.sleep(delay)
         result, text = doc.result, doc.text
-        if result is None or self.project is None or doc.corpus_text == text:
-            return
+        if result is None or not doc.complete or self.project is None or doc.corpus_text == text:
+            return  # the document stage schedules this stage again once it is complete
         project = self.project
 
         def stage() -> tuple[list[Finding], list[dict]]:
             others = dict(project.corpus)
-            for other in self.docs.values():  # open documents take part as they are in the editor
-                if other.result is not None and other is not doc:
+            for other in self.docs.values():  # corpus files open in the editor take part as they are there
+                if other.result is not None and other is not doc and other.path in others:
                     others[other.path] = other.result
             return project.corpus_stage(result, others)
 
@@ -280,7 +310,7 @@ class CopydeskServer(LanguageServer):
         self._explained.clear()
         self.corpus_ready = False
         for doc in self.docs.values():
-            doc.result, doc.corpus, doc.corpus_text = None, None, None
+            doc.result, doc.state, doc.corpus, doc.corpus_text, doc.complete = None, None, None, None, False
             self.schedule(doc.uri)
         asyncio.ensure_future(self.load_corpus())
 
@@ -288,10 +318,12 @@ class CopydeskServer(LanguageServer):
     def combined(self, doc: OpenDocument) -> FileResult | None:
         if doc.result is None:
             return None
+        findings: list[Finding] = [] if doc.complete else list(doc.engine_findings)
+        errors: list[dict] = []
         if doc.corpus is not None and doc.corpus_text is not None:
-            findings = moved(doc.corpus[0], doc.corpus_text, doc.text)
-            return combine(doc.result, findings, doc.corpus[1])
-        return combine(doc.result, [], [])
+            findings += moved(doc.corpus[0], doc.corpus_text, doc.text)
+            errors = doc.corpus[1]
+        return combine(doc.result, findings, errors)
 
     def publish_result(self, doc: OpenDocument) -> None:
         result = self.combined(doc)
@@ -299,7 +331,9 @@ class CopydeskServer(LanguageServer):
             return
         extra = []
         for err in result.errors:
-            self.log(err["message"], lsp.MessageType.Warning)
+            if err["message"] not in self._logged:  # once, not at every publication
+                self._logged.add(err["message"])
+                self.log(err["message"], lsp.MessageType.Warning)
             extra.append(protocol.error_diagnostic(err["message"], err.get("check")))
         self.publish(doc, result, doc.text, extra)
 
@@ -313,8 +347,10 @@ class CopydeskServer(LanguageServer):
         self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(doc.uri, diags + extra, doc.version))
         # for clients that want to know when diagnostics are complete (tests, benchmarks): a
         # notification other clients ignore
-        settled = self.corpus_ready and result is not None and doc.corpus_text == text
-        self.protocol.notify(PUBLISHED, {"uri": doc.uri, "version": doc.version, "corpus": settled})
+        complete = result is not None and doc.complete and doc.text == text
+        settled = complete and self.corpus_ready and doc.corpus_text == text
+        self.protocol.notify(PUBLISHED, {"uri": doc.uri, "version": doc.version, "complete": complete,
+                                         "corpus": settled})
 
     def encoding(self) -> str:
         return str(self.workspace.position_encoding or lsp.PositionEncodingKind.Utf16)
@@ -333,7 +369,7 @@ class CopydeskServer(LanguageServer):
         return self._texts[path]
 
     def explain(self, rule: str) -> str | None:
-        from copydesk.cli import explain_text
+        from copydesk.ruledocs import explain_text
         from copydesk.fixes import rule_spec
 
         if self.project is None:

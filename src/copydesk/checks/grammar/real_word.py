@@ -19,6 +19,7 @@ import string
 from typing import Any, Iterator
 
 from copydesk.checks.grammar._engine import known_words
+from copydesk.checks.grammar._spans import Spans
 from copydesk.checks.grammar._vocab import frequencies, vocabulary, zipf
 from copydesk.document import Document
 from copydesk.findings import Problem
@@ -27,7 +28,7 @@ ID = "grammar.real-word"
 CATEGORY = "spelling"
 SEVERITY = "warning"
 FIX = "unsafe"  # the likelier neighbour word: may change meaning (copydesk.fixes)
-SETTINGS = ("grammar_engine", "vocabulary")
+SETTINGS = ("vocabulary",)
 OPTIONS = {
     "rare_zipf": {"type": "number", "minimum": 0, "maximum": 8, "default": 2.5,
                   "description": "a word rarer than this (wordfreq Zipf scale) is a candidate"},
@@ -41,6 +42,10 @@ OPTIONS = {
     "min_length": {"type": "integer", "minimum": 1, "default": 5,
                    "description": "shorter words are never flagged"},
 }
+EXAMPLES = {
+    "passes": ["This type of personality has its source in an intense experience.\n"],
+    "fails": ["This type of personalty has its source in an intense experience.\n"],
+}  # run by the test suite (copydesk.contract)
 
 _WORD = re.compile(r"(?<![\w’'\-])[a-z]+(?![\w’'\-])")
 _LETTERS = string.ascii_lowercase
@@ -87,20 +92,18 @@ def best_neighbour(word: str, common: float, gap: float, context: set[str] = fro
 
 
 def check(document: Document, options: dict[str, Any]) -> Iterator[Problem]:
-    if (options.get("grammar_engine") or "harper") == "none":
-        return
     doc = document
     vocab = vocabulary(options.get("vocabulary"))
     rare = float(options.get("rare_zipf", 2.5))
     min_len = int(options.get("min_length", 5))
-    refs = [(b.start, b.end) for b in doc.blocks if b.kind == "reference"]
+    refs = Spans((b.start, b.end) for b in doc.blocks if b.kind == "reference")
     cands = []
     for m in _WORD.finditer(doc.prose):
         w = m.group()
         z = zipf(w)
         if len(w) < min_len or z >= rare or z == 0 or vocab.accepts(w):
             continue  # no frequency evidence (z == 0): the model cannot judge the word
-        if any(a <= m.start() < b for a, b in refs):
+        if m.start() in refs:
             continue
         cands.append(m)
     if not cands:

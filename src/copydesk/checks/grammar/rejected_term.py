@@ -19,13 +19,16 @@ from copydesk.findings import Problem
 ID = "grammar.rejected-term"
 CATEGORY = "style"
 SEVERITY = "warning"
-SETTINGS = ("grammar_engine", "vocabulary")
+INCREMENTAL = "block"  # problems depend on their own block only (copydesk.lsp.incremental)
+SETTINGS = ("vocabulary",)
 OPTIONS: dict[str, Any] = {}
+EXAMPLES = {
+    "passes": [{"text": "Sign in to your account.\n", "vocabulary": {"reject": ["login"]}}],
+    "fails": [{"text": "Login to your account.\n", "vocabulary": {"reject": ["login"]}}],
+}  # run by the test suite (copydesk.contract)
 
 
 def check(document: Document, options: dict[str, Any]) -> Iterator[Problem]:
-    if options.get("grammar_engine") == "none":
-        return
     vocab = vocabulary(options.get("vocabulary"))
     if vocab.reject is None:
         return
