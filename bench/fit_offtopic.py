@@ -108,7 +108,7 @@ def semantic_models(folder: str, group: str) -> dict[str, dict]:
     X, y, g = rows(folder, group, "semantic", drop=False)
     y = np.array(y)
     out = {}
-    for name, cols, budget in (("document", _corpus.DOCUMENT, 2.0), ("semantic", _corpus.SEMANTIC, 1.5)):
+    for name, cols, budget in (("document", _corpus.DOCUMENT, 1.5), ("semantic", _corpus.SEMANTIC, 1.0)):
         A = matrix(X, cols)
         m, mean, scale = fit(A, y, semantic=True)
         out[name] = {"weights": {c: round(float(w), 4) for c, w in zip(cols, m.coef_[0])},

@@ -60,7 +60,7 @@ MODELS: dict[str, dict[str, Any]] = {
         "scale": {"ratio": 0.18703, "rel": 0.18026, "link": 1.66789, "neigh": 0.87807, "phrase": 1.02176,
             "bridge": 0.03266, "e_doc": 0.20983, "e_rel": 0.11224, "e_z": 0.74872, "e_top3": 0.20966,
             "e_neigh": 0.18022, "r_you": 0.15658, "r_advice": 0.1242},
-        "bias": -7.0458,
+        "bias": -7.0886,
     },
     "semantic": {
         "weights": {"ratio": 0.9532, "rel": 0.9228, "link": -0.3667, "neigh": -0.4233, "phrase": 0.87,
@@ -75,7 +75,7 @@ MODELS: dict[str, dict[str, Any]] = {
             "bridge": 0.03266, "e_doc": 0.20983, "e_rel": 0.11224, "e_z": 0.74872, "e_top3": 0.20966,
             "e_neigh": 0.18022, "r_you": 0.15658, "r_advice": 0.1242, "v_own": 0.15158, "v_best": 0.08195,
             "v_margin": 0.16436, "v_rank": 1.0826},
-        "bias": -10.3326,
+        "bias": -10.9756,
     },
 }
 # model inputs. lexical (fast profile): the document-only lexical features, then the corpus ones.
