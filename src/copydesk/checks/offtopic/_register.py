@@ -27,8 +27,6 @@ _IMPERATIVE = re.compile(
     r"^(?:[\"“‘']?)(?:make|keep|try|consider|remember|check|choose|take|invest|don[’']t|always|never|be|start|"
     r"avoid|use|look|find|add|get|pick|plan|store|clean|set)\b", re.I)
 
-FEATURES = ("r_you", "r_advice")
-
 
 def cues(text: str) -> tuple[float, float]:
     """(speaks to the reader, count of advice or benefit cues, an imperative opener counting one)."""

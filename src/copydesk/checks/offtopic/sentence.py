@@ -7,10 +7,15 @@ the document, its section and its neighbours. The message names the foreign term
 article's topic. Headings, captions and table rows lend their words but are not judged;
 reference lists are ignored; quotations are judged with a stricter threshold.
 
+In the default and thorough profiles a sentence model (all-MiniLM-L6-v2 on onnxruntime, ``_embed``)
+adds how far the sentence is in meaning from the rest of the article, and ``_register`` whether it
+talks like advertising copy when the article does not (``_semantic``); the fast profile, or a
+machine where the model cannot run, judges by words only.
+
 When copydesk lints a corpus (at least ``min_documents`` documents) the check also asks whether
-a sentence fits another document far better than its own (``_corpus``): a sentence pasted in
-from another article is then named with the article it belongs to. A single file is judged on
-its own evidence.
+a sentence fits another document better than its own (``_corpus``): with the model, only when it
+is nearer that document's topic in meaning (sharing names is not belonging). A single file is
+judged on its own evidence.
 
 Passes: "Their intense emotional reactivity amplifies this sensitivity." (in an article on empathy in BPD)
 Fails: "A spokesperson for Thornbury Hardware said it had no idea who removed the brass weathervane
