@@ -23,7 +23,8 @@ def main() -> None:
     ap.add_argument("--max-files", type=int, default=0)
     args = ap.parse_args()
 
-    from copydesk.engine import Selection, check_options, enabled_checks, make_finding
+    from copydesk.corpus import LocalCorpus
+    from copydesk.lint import Selection, check_options, enabled_checks, make_finding
     from copydesk.inputs import discover, read
     from copydesk.parsing import parse
     from copydesk.profiles import ConfigRecipe, build_config
@@ -39,6 +40,7 @@ def main() -> None:
     spent: dict[str, float] = defaultdict(float)
     first: dict[str, float] = {}
     docs, words = [], 0
+    failed: list[str] = []
     sel = Selection()
     for f in files:
         try:
@@ -58,18 +60,22 @@ def main() -> None:
             try:
                 for p in spec.func(doc, check_options(spec, cc, config)):
                     make_finding(doc, spec, cc, p)
-            except Exception:  # noqa: BLE001
-                pass
+            except Exception as exc:  # noqa: BLE001
+                failed.append(f"{spec.id} on {f.path}: {type(exc).__name__}: {exc}")
             dt = time.perf_counter() - t
             spent[spec.id] += dt
             first.setdefault(spec.id, dt)
     for spec, cc in enabled_checks(config, "", "corpus", sel):
-        t = time.perf_counter()
+        opts = check_options(spec, cc, config)
         try:
-            list(spec.func(docs, check_options(spec, cc, config)))
-        except Exception:  # noqa: BLE001
-            pass
-        spent[spec.id + " (corpus)"] = time.perf_counter() - t
+            t = time.perf_counter()
+            summaries = [spec.summarise(d, opts) for d in docs]
+            spent[spec.id + " (summarise)"] = time.perf_counter() - t
+            t = time.perf_counter()
+            list(spec.func(LocalCorpus(summaries), opts))
+            spent[spec.id + " (corpus)"] = time.perf_counter() - t
+        except Exception as exc:  # noqa: BLE001 - reported below: a failing check must not look fast
+            failed.append(f"{spec.id}: {type(exc).__name__}: {exc}")
     total = sum(spent.values())
     print(f"{len(docs)} documents, {words} words, profile {args.profile}")
     print(f"{'imports':<40} {t_import:8.2f} s")
@@ -78,6 +84,8 @@ def main() -> None:
         extra = f"  (first call {first[name]:.2f} s)" if name in first else ""
         print(f"{name:<40} {secs:8.2f} s {100 * secs / total:5.1f}%{extra}")
     print(f"{'total (checks, parse, stats)':<40} {total:8.2f} s  = {words / total:.0f} words/s")
+    for line in failed:
+        print(f"FAILED {line}")
 
 
 if __name__ == "__main__":

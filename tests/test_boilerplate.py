@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from copydesk.config import load_config
-from copydesk.engine import Selection, lint_paths
+from copydesk.lint import Selection
+from copydesk.runner import lint_paths
 from copydesk.parsing import parse
 from copydesk.checks.boilerplate._summary import exact_clusters, near_clusters, summarise
 from copydesk.checks.boilerplate._text import AllowList, is_ui_like

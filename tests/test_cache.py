@@ -11,7 +11,8 @@ from pathlib import Path
 
 from conftest import write
 from copydesk.cache import Cache, code_fingerprint
-from copydesk.engine import Selection, lint_paths
+from copydesk.lint import Selection
+from copydesk.runner import lint_paths
 from copydesk.profiles import ConfigRecipe, build_config
 from copydesk.report import build_report
 from test_parallel import ARGS, make_corpus

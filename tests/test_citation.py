@@ -8,7 +8,7 @@ import pytest
 
 from copydesk.checks.citation import _citations
 from copydesk.config import load_config
-from copydesk.engine import Selection, lint_text
+from copydesk.lint import Selection, lint_text
 from copydesk.parsing import parse
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from copydesk.config import load_config
-from copydesk.engine import Selection, lint_text
+from copydesk.lint import Selection, lint_text
 
 SET = Path(__file__).resolve().parents[2] / "shared" / "eval" / "weasel-dev"
 

@@ -41,6 +41,17 @@ def test_copydesk_yaml_names_rules_dir_and_paths(project):
     assert config.paths == ["articles"] and config.fail_on == "warning"
 
 
+@pytest.mark.parametrize("name, text", [("copydesk.yaml", "settings:\n  profle: fast\n"),
+                                         ("pyproject.toml", '[tool.copydesk.settings]\nprofle = "fast"\n')])
+def test_project_files_are_validated_alike(project, name, text):
+    """copydesk.yaml and [tool.copydesk] go through one schema and one message format."""
+    write(project / name, text)
+    with pytest.raises(ConfigError) as exc:
+        load_config()
+    assert f"{name}" in str(exc.value) and "settings.profle" in str(exc.value)
+    assert "unknown key 'profle'; did you mean 'profile'?" in str(exc.value)
+
+
 def test_pyproject_tool_table(project):
     write(project / "house" / "x.yaml", "settings: {audience: academic}\n")
     write(project / "pyproject.toml", '[tool.copydesk]\nrules = "house"\n')
@@ -54,7 +65,9 @@ def test_pyproject_tool_table(project):
      ["readability.yaml:4", "checks.readability.sentence-length.options.max_words", "'many' is not of type 'integer'"]),
     ("checks:\n  readability.no-such-check: true\n",
      ["readability.yaml:2", "unknown check 'readability.no-such-check'", "readability.sentence-length"]),
-    ("chekcs: {}\n", ["readability.yaml", "chekcs", "allowed keys: checks, files, patterns, settings"]),
+    ("chekcs: {}\n", ["readability.yaml", "chekcs", "did you mean 'checks'", "allowed keys: checks, files, patterns, settings"]),
+    ("settings:\n  audience: general\n  grammer_engine: harper\n",
+     ["readability.yaml:3", "settings.grammer_engine", "did you mean 'grammar_engine'"]),
     ("checks: [\n", ["readability.yaml:", "invalid YAML"]),
     ("checks: !!python/object/apply:os.system ['echo pwned']\n", ["readability.yaml:1", "YAML tag refused", "safe_load"]),
 ])

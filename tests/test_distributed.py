@@ -90,9 +90,9 @@ class CrashOn(distributed.WorkerPlugin):
         self.name, self.marker = name, marker
 
     def setup(self, worker) -> None:
-        from copydesk import distributed as engine
+        from copydesk import executors
 
-        real = engine.lint_one
+        real = executors.lint_document
 
         def crashing(path, text, *args, **kwargs):
             if path.endswith(self.name) and not (self.marker and os.path.exists(self.marker)):
@@ -101,7 +101,7 @@ class CrashOn(distributed.WorkerPlugin):
                 os._exit(1)
             return real(path, text, *args, **kwargs)
 
-        engine.lint_one = crashing
+        executors.lint_document = crashing
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from copydesk import fixes
-from copydesk.engine import lint_text
+from copydesk.lint import lint_text
 from copydesk.fixes import Edit, apply_edits, match_case
 from copydesk.profiles import ConfigRecipe, build_config
 

@@ -7,14 +7,13 @@ import pytest
 
 from conftest import write
 from copydesk.config import load_config
-from copydesk.engine import Selection, lint_text
+from copydesk.lint import Selection, lint_text
 
 GRAMMAR = ("grammar", "spelling", "style")
 
 
 def lint(text: str, path: str = "doc.txt", rules_dir=None, select=GRAMMAR, **settings):
-    config = load_config(str(rules_dir) if rules_dir else None)
-    config.settings.update(settings)
+    config = load_config(str(rules_dir) if rules_dir else None, overrides=tuple(settings.items()))
     res = lint_text(path, text, config, Selection(select=select))
     assert res.errors == [], res.errors
     return res.findings

@@ -15,7 +15,8 @@ import pytest
 from conftest import write
 from copydesk.checks.grammar import _languagetool
 from copydesk.config import load_config
-from copydesk.engine import Selection, lint_paths, lint_text
+from copydesk.lint import Selection, lint_text
+from copydesk.runner import lint_paths
 
 LANGUAGES = [{"name": "English (US)", "code": "en", "longCode": "en-US"},
              {"name": "English (GB)", "code": "en", "longCode": "en-GB"}]
@@ -104,10 +105,7 @@ def server():
 
 
 def lt_config(url: str | None, **options):
-    config = load_config()
-    config.settings["grammar_engine"] = "languagetool"
-    if url:
-        config.settings["languagetool_url"] = url
+    config = load_config(overrides=(("grammar_engine", "languagetool"),) + ((("languagetool_url", url),) if url else ()))
     config.checks["grammar.languagetool"].options.update(options)
     return config
 

@@ -12,7 +12,8 @@ from copydesk.checks.offtopic import sentence as offtopic
 from copydesk.checks.offtopic._score import combine, novel_phrase, score_document
 from copydesk.checks.offtopic._terms import content_terms, informativeness, term_key
 from copydesk.config import load_config
-from copydesk.engine import Selection, lint_text, run_corpus_checks
+from copydesk.lint import Selection
+from copydesk.runner import lint_texts
 from copydesk.parsing import parse
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -57,8 +58,7 @@ def corpus_findings(config, texts: dict[str, str], **options) -> dict[str, list]
         config.checks["off-topic.sentence"].options.update(options)
     try:
         sel = Selection(select=("off-topic",))
-        results = [lint_text(p, t, config, sel) for p, t in texts.items()]
-        run_corpus_checks(results, config, sel)
+        results = lint_texts(texts, config, sel)
         return {r.path: r.findings for r in results}
     finally:
         if options:

@@ -7,8 +7,9 @@ import multiprocessing
 import pytest
 
 from conftest import write
-from copydesk import parallel
-from copydesk.engine import Selection, lint_paths
+from copydesk import executors
+from copydesk.lint import Selection
+from copydesk.runner import lint_paths
 from copydesk.profiles import ConfigRecipe, build_config
 from copydesk.report import build_report
 
@@ -51,14 +52,14 @@ def test_jobs_output_is_byte_identical(project, run_cli):
 def _spy_pool(monkeypatch) -> list[bool]:
     """Record whether each process pool really ran (True) or fell back to one process."""
     calls: list[bool] = []
-    real = parallel._run_pool
+    real = executors.PoolExecutor._run_pool
 
     def spy(*a, **k):
         out = real(*a, **k)
         calls.append(out is not None)
         return out
 
-    monkeypatch.setattr(parallel, "_run_pool", spy)
+    monkeypatch.setattr(executors.PoolExecutor, "_run_pool", spy)
     return calls
 
 
@@ -69,7 +70,7 @@ def test_spawned_workers_rebuild_config_from_recipe(project, monkeypatch):
     config = build_config(ConfigRecipe(None, str(project), "fast", ()))
     sel = Selection(("readability", "house"), ())
     serial = build_report(lint_paths(["site"], config, sel, jobs=1))
-    monkeypatch.setattr(parallel, "_context", lambda: multiprocessing.get_context("spawn"))
+    monkeypatch.setattr(executors, "_context", lambda: multiprocessing.get_context("spawn"))
     calls = _spy_pool(monkeypatch)
     spawned = build_report(lint_paths(["site"], config, sel, jobs=2))
     assert calls == [True]  # the pool really ran
@@ -78,9 +79,9 @@ def test_spawned_workers_rebuild_config_from_recipe(project, monkeypatch):
 
 def test_worker_refuses_a_different_configuration(project):
     config = build_config(ConfigRecipe(None, str(project), "fast", ()))
-    parallel._INHERITED.clear()
+    executors._INHERITED.clear()
     with pytest.raises(RuntimeError):
-        parallel._init_worker(ConfigRecipe(None, str(project), "default", ()), config.fingerprint(),
+        executors._init_worker(ConfigRecipe(None, str(project), "default", ()), config.fingerprint(),
                               Selection(), False, None)
 
 
@@ -90,14 +91,20 @@ def test_hand_built_config_without_recipe_still_runs(project, monkeypatch):
 
     make_corpus(project, n=5)
     config = load_config(None, str(project))
-    monkeypatch.setattr(parallel, "_context", lambda: multiprocessing.get_context("spawn"))
+    monkeypatch.setattr(executors, "_context", lambda: multiprocessing.get_context("spawn"))
     sel = Selection(("readability",), ())
     results = lint_paths(["site"], config, sel, jobs=4)
     assert len(results) == 7 and all(not r.errors for r in results)
 
 
-def test_default_jobs_is_positive():
-    assert parallel.default_jobs() >= 1
+def test_default_jobs_is_the_cores_this_process_may_use(monkeypatch):
+    import os
+
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 3, 5}, raising=False)
+    assert executors.default_jobs() == 3
+    monkeypatch.delattr(os, "sched_getaffinity", raising=False)
+    monkeypatch.setattr(os, "cpu_count", lambda: 6)
+    assert executors.default_jobs() == 6
 
 
 def test_bad_jobs_value_is_a_usage_error(project, run_cli):

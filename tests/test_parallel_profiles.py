@@ -45,7 +45,7 @@ def test_unknown_profile_in_config_is_a_config_error(project, run_cli):
 
 def test_profile_changes_the_cache_key(project):
     from copydesk.cache import Cache
-    from copydesk.engine import Selection
+    from copydesk.lint import Selection
 
     keys = {Cache.for_run(build_config(ConfigRecipe(None, str(project), p, ())), Selection()).key("a", "b")
             for p in ("fast", "default", "thorough")}

@@ -11,7 +11,8 @@ import pytest
 from copydesk.cache import _decode, _encode, _summaries_to_json
 from copydesk.checks.boilerplate import _text
 from copydesk.checks.boilerplate._summary import summarise
-from copydesk.engine import FileResult, Selection, corpus_summaries
+from copydesk.results import FileResult
+from copydesk.lint import Selection, corpus_summaries
 from copydesk.parsing import parse
 
 
@@ -79,25 +80,24 @@ def test_warm_run_uses_cached_summaries(tmp_path, monkeypatch: pytest.MonkeyPatc
     """A cached result carries the corpus checks' summaries, and the corpus stage uses them."""
     from copydesk.cache import Cache
     from copydesk.config import load_config
-    from copydesk.parallel import lint_files
-    from copydesk.inputs import discover
+    from copydesk.runner import lint_paths
 
     for i in range(2):
         (tmp_path / "docs" / "site").mkdir(parents=True, exist_ok=True)
         (tmp_path / "docs" / "site" / f"{i}.md").write_text(TEXT, encoding="utf-8")
     config = load_config(None, cwd=str(tmp_path))
     sel = Selection(select=("boilerplate",))
-    files, _ = discover([str(tmp_path / "docs")], config.exclude)
-    cold = lint_files(files, config, sel, cache=Cache.for_run(config, sel, str(tmp_path / "cache")))
+    files = [str(tmp_path / "docs")]
+    cold = lint_paths(files, config, sel, cache=Cache.for_run(config, sel, str(tmp_path / "cache")))
     assert all(r.summaries for r in cold)
-    expected = {r.path: corpus_summaries(r.document, config, sel) for r in cold}
+    expected = {r.path: corpus_summaries(r.document, config, sel, {}) for r in cold}
 
     from copydesk.checks.boilerplate import copied_passage, corpus_repeat
 
     calls = []
     for module in (copied_passage, corpus_repeat):  # must not be needed: the summaries come from the cache
         monkeypatch.setattr(module, "_summarise", lambda *a, **k: calls.append(a))
-    warm = lint_files(files, config, sel, cache=Cache.for_run(config, sel, str(tmp_path / "cache")))
+    warm = lint_paths(files, config, sel, cache=Cache.for_run(config, sel, str(tmp_path / "cache")))
     assert not calls
     for r in warm:
         assert isinstance(r, FileResult) and set(r.summaries) == set(expected[r.path])

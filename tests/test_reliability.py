@@ -10,8 +10,8 @@ import time
 import pytest
 
 from conftest import write
-from copydesk import engine
-from copydesk.engine import Selection, lint_text
+from copydesk import runner
+from copydesk.lint import Selection, lint_text
 from copydesk.findings import Problem
 from copydesk.inputs import InputError, InputFile, read
 from copydesk.parsing import parse
@@ -212,7 +212,7 @@ def test_failing_check_becomes_an_error_entry(failing_config):
 def test_failing_check_in_a_run_keeps_other_documents(project, failing_config):
     write(project / "a.md", "First document text.\n")
     write(project / "b.md", "Second document text.\n")
-    results = engine.lint_paths(["a.md", "b.md"], failing_config, Selection(("house",), ()))
+    results = runner.lint_paths(["a.md", "b.md"], failing_config, Selection(("house",), ()))
     assert [r.path for r in results] == ["a.md", "b.md"]
     assert all(any(f.rule == "house.ok" for f in r.findings) for r in results)
     assert all(r.errors and r.errors[0]["check"] == "house.boom" for r in results)
@@ -232,7 +232,7 @@ def test_parser_failure_is_kept_to_its_file(project, failing_config, monkeypatch
     write(project / "a.md", "Fine text.\n")
     write(project / "b.md", "b.md-marker text.\n")
     monkeypatch.setattr(md, "parse_markdown", _raise_on("b.md-marker", md.parse_markdown))
-    results = engine.lint_paths(["a.md", "b.md"], failing_config, Selection(("house.ok",), ()))
+    results = runner.lint_paths(["a.md", "b.md"], failing_config, Selection(("house.ok",), ()))
     a, b = results
     assert a.findings and not a.errors
     assert b.errors[0]["type"] == "input" and "parser bug" in b.errors[0]["message"]

@@ -32,6 +32,6 @@ Smith, J. (2020). A study of samples. *Journal of Examples*, 12(3), 45-67.
 def prime(work: Any) -> None:
     """Run ``work`` (the per-document stage) on the sample; any failure is left to real documents."""
     try:
-        work((PATH, SAMPLE, None))
+        work((PATH, SAMPLE))
     except Exception:  # noqa: BLE001
         pass

@@ -2,7 +2,7 @@
 
 An entry is keyed by the SHA-256 of (copydesk version, ``Config.fingerprint()``, the selection,
 the file's path and its text), so any change to the text, the rules, the settings or copydesk
-itself is a miss. It holds what :func:`copydesk.engine.lint_text` returned: stats, findings and
+itself is a miss. It holds what :func:`copydesk.lint.lint_document` returned: stats, findings and
 the parsed document and the corpus checks' summaries of it (so a warm run re-runs only the
 corpus-level merges, without re-parsing or re-summarising).
 
@@ -25,6 +25,7 @@ from typing import Any
 from copydesk import __version__
 from copydesk.document import Block, Document, Sentence
 from copydesk.findings import Finding, Position
+from copydesk.results import FileResult
 
 FORMAT = 1
 ENV = "COPYDESK_CACHE_DIR"
@@ -222,8 +223,6 @@ class Cache:
 
     def get(self, key: str, path: str, text: str) -> Any | None:
         """The cached ``FileResult`` for ``key``, or None (missing or damaged entry)."""
-        from copydesk.engine import FileResult
-
         try:
             with open(self._file(key), "rb") as fh:
                 data = json.loads(zlib.decompress(fh.read()).decode("utf-8"))

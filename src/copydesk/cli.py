@@ -216,7 +216,9 @@ def _fix(args: argparse.Namespace, results: list[Any], paths: list[str], config:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from copydesk.engine import Selection, lint_paths
+    from copydesk.executors import default_jobs, local_executor
+    from copydesk.lint import Selection
+    from copydesk.runner import lint_paths
 
     if args.output_dir and (args.baseline or args.write_baseline or args.changed_since or args.output
                             or args.fix or args.diff):
@@ -225,8 +227,6 @@ def cmd_check(args: argparse.Namespace) -> int:
     config = _load_config(args)
     paths = args.paths or config.paths or config.settings.get("paths") or ["content"]
     selection = Selection(tuple(args.select), tuple(args.ignore))
-    from copydesk.parallel import default_jobs
-
     if args.jobs is not None and args.jobs < 1:
         return _usage(f"--jobs {args.jobs}: give a number of processes of at least 1")
     cache = None
@@ -234,15 +234,18 @@ def cmd_check(args: argparse.Namespace) -> int:
         from copydesk.cache import Cache
 
         cache = Cache.for_run(config, selection)
+    if (args.engine or config.settings.get("engine") or "local") == "dask":
+        from copydesk.distributed import executor_from_settings
+
+        executor = executor_from_settings(args.scheduler or config.settings.get("scheduler"), args.jobs,
+                                          args.dask_inputs or config.settings.get("dask_inputs"))
+    else:
+        executor = local_executor(args.jobs or default_jobs())
 
     def lint() -> list[Any]:
         with _progress(paths, config, args.quiet) as progress:
-            if (args.engine or config.settings.get("engine") or "local") == "dask":
-                from copydesk.distributed import lint_from_args
-
-                return lint_from_args(args, paths, config, selection, progress)
-            return lint_paths(paths, config, selection, verbose=args.verbose, jobs=args.jobs or default_jobs(),
-                              cache=cache, progress=progress)
+            return lint_paths(paths, config, selection, verbose=args.verbose, progress=progress, cache=cache,
+                              executor=executor)
 
     results = lint()
     if args.output_dir:
@@ -387,7 +390,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_vocab(args: argparse.Namespace) -> int:
-    from copydesk.checks.grammar._suggest import suggest
+    from copydesk.vocab import suggest
 
     config = _load_config(args)
     paths = args.paths or config.paths or config.settings.get("paths") or ["content"]

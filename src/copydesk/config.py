@@ -2,7 +2,8 @@
 
 Layers, lowest first: the built-in packs shipped in ``copydesk/rules``; the project's rules
 directory (``--rules DIR``; else ``rules:`` in ``copydesk.yaml`` or ``[tool.copydesk]`` in
-``pyproject.toml``; else ``./rules``); ``files:`` overrides by glob; then the command line.
+``pyproject.toml``; else ``./rules``); ``files:`` overrides by glob; the profile's pack; the
+settings given on the command line; the grammar engine's pack (:mod:`copydesk.packs`).
 YAML is read with ``safe_load`` only; a bad file raises :class:`ConfigError` naming the file,
 the key, its line and what is expected.
 """
@@ -10,6 +11,7 @@ the key, its line and what is expected.
 from __future__ import annotations
 
 import copy
+import difflib
 import fnmatch
 import hashlib
 import json
@@ -69,10 +71,15 @@ SETTINGS_SCHEMA = {
         "languagetool_url": {"type": "string"},
         "dialect": {"enum": ["auto", "us", "uk", "au", "ca", "in"]},
         "profile": {"enum": ["fast", "default", "thorough"]},
+        "optional_models": {"type": "boolean"},
         "paths": {"type": "array", "items": {"type": "string"}},
         "exclude": {"type": "array", "items": {"type": "string"}},
+        "executor": {"enum": ["local", "dask"]},
+        "engine": {"enum": ["local", "dask"]},  # the old name of executor
+        "scheduler": {"type": "string"},
+        "dask_inputs": {"enum": ["path", "text"]},
     },
-    "additionalProperties": True,
+    "additionalProperties": False,
 }
 AREA_SCHEMA = {
     "type": "object",
@@ -221,20 +228,33 @@ def _schema_error(file: Path, node: Any, err: Any, prefix: list[Any] = ()) -> Co
     where = f"{file}:{line}" if line else str(file)
     expected = err.message
     if err.validator == "additionalProperties":
-        expected = f"{err.message}; allowed keys: {', '.join(sorted(err.schema.get('properties', {})))}"
+        allowed = sorted(err.schema.get("properties", {}))
+        unknown = sorted(k for k in err.instance if k not in allowed) if isinstance(err.instance, dict) else []
+        if unknown:
+            path.append(unknown[0])
+            line = _line_of(node, path) or line
+            key = ".".join(str(p) for p in path)
+            where = f"{file}:{line}" if line else str(file)
+            close = difflib.get_close_matches(unknown[0], allowed, n=1)
+            hint = f"did you mean '{close[0]}'? " if close else ""
+            expected = f"unknown key '{unknown[0]}'; {hint}allowed keys: {', '.join(allowed)}"
+        else:
+            expected = f"{err.message}; allowed keys: {', '.join(allowed)}"
     elif err.validator == "anyOf" and path and path[0] in ("checks", "files"):
         expected = "a check entry: true/false, a severity (error, warning, info) or {enabled, severity, options}"
     return ConfigError(f"{where}: key '{key}': {expected}")
 
 
-def _validate(file: Path, data: Any, node: Any, schema: dict) -> None:
+def _validate(file: Path, data: Any, node: Any, schema: dict, prefix: list[Any] = ()) -> None:
+    """Raise the best :class:`ConfigError` for ``data`` against ``schema`` (``node``: the YAML node
+    tree for line numbers, or None; ``prefix``: where ``data`` sits in the file)."""
     import jsonschema  # imported when a file of the project's is read (the built-in packs are trusted)
 
     validator = jsonschema.Draft202012Validator(schema)
     errors = sorted(validator.iter_errors(data), key=lambda e: (len(list(e.absolute_path)), str(e.absolute_path)))
     if errors:
         best = jsonschema.exceptions.best_match(errors)
-        raise _schema_error(file, node, best)
+        raise _schema_error(file, node, best, prefix)
 
 
 def _apply_entry(checks: dict[str, CheckConfig], spec: CheckSpec, entry: Any) -> None:
@@ -325,20 +345,15 @@ def _project_file(start: Path) -> tuple[Path, dict] | None:
             except (tomllib.TOMLDecodeError, OSError, UnicodeDecodeError) as exc:
                 raise ConfigError(f"{pyproject}: cannot read [tool.copydesk] ({exc}); fix the TOML") from None
             if table is not None:
-                import jsonschema
-
-                try:
-                    jsonschema.validate(table, PROJECT_SCHEMA)
-                except jsonschema.ValidationError as err:
-                    key = ".".join(map(str, err.absolute_path)) or "(table)"
-                    raise ConfigError(f"{pyproject}: [tool.copydesk] key '{key}': {err.message}") from None
+                _validate(pyproject, table, None, PROJECT_SCHEMA, ["tool", "copydesk"])  # as copydesk.yaml
                 return pyproject, table
         if (folder / ".git").exists():
             break
     return None
 
 
-def load_config(rules_dir: str | None = None, cwd: str | None = None) -> Config:
+def load_config(rules_dir: str | None = None, cwd: str | None = None, profile: str | None = None,
+                overrides: tuple[tuple[str, Any], ...] = ()) -> Config:
     """Build the run's configuration (see module docstring for the cascade)."""
     base = Path(cwd or os.getcwd())
     specs = dict(builtin_checks())
@@ -369,4 +384,24 @@ def load_config(rules_dir: str | None = None, cwd: str | None = None) -> Config:
         load_rules_dir(directory, specs, config)
     if project:
         config.settings.update(project[1].get("settings", {}))
+    _compose(config, profile, overrides)
     return config
+
+
+def _compose(config: Config, profile: str | None, overrides: tuple[tuple[str, Any], ...]) -> None:
+    """The last layers: the profile's pack (``--profile``, else ``settings.profile``, else default;
+    it replaces the rule files' engine settings), the settings given on the command line, then the
+    grammar engine's pack, which turns off the checks of the other engines everywhere."""
+    from copydesk.packs import DEFAULT_PROFILE, engine_off, profile_settings
+
+    name = profile or config.settings.get("profile") or DEFAULT_PROFILE
+    config.settings.update(profile_settings(name, config.settings))
+    for key, value in overrides:
+        config.settings[key] = value
+    for rid in engine_off(config.settings.get("grammar_engine")):
+        if rid in config.checks:
+            cc = config.checks[rid]
+            config.checks[rid] = CheckConfig(False, cc.severity, cc.options)
+        for _, entries in config.overrides:
+            if rid in entries:
+                entries[rid] = False

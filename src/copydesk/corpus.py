@@ -1,27 +1,27 @@
 """Corpus checks over per-document summaries, wherever the summaries live.
 
-A corpus check module may define ``summarise(document, options) -> summary`` (pure, picklable,
-compact) next to ``check(corpus, options)``. The engine then summarises each eligible document in
-the per-document stage and hands the check a :class:`Corpus`: a view of all the summaries that
+A corpus check module defines ``summarise(document, options) -> summary`` (pure, picklable,
+compact) next to ``check(corpus, options)``. The runner summarises each eligible document in
+the per-document stage (in the workers, and cached) and hands the check a :class:`Corpus`: a view of all the summaries that
 offers the merges the check needs (exact-key clusters, MinHash near-duplicate clusters, group sizes
 and a per-document step), never the documents themselves. :class:`LocalCorpus` holds the
 summaries in memory; :class:`copydesk.distributed.DaskCorpus` leaves them on a Dask cluster's
 workers and groups their keys there with a shuffle. Both return clusters in one canonical order
 (members by (document, passage) index, clusters by their first member), so the same check code
-gives byte-identical findings on either engine.
+gives byte-identical findings on every executor.
 
 Each summary passage carries its own line/column and the allow-list verdict, so a problem's
 ``related`` locations are placed without opening the other documents (:func:`located`).
-Check modules without ``summarise`` still receive the list of documents (local engine only).
 """
 
 from __future__ import annotations
 
 import time
 from collections import Counter
-from typing import Any, Callable, Iterable, Iterator, NamedTuple, Protocol, Sequence
+from typing import Any, Callable, Iterable, NamedTuple, Protocol, Sequence
 
-from copydesk.findings import Location, Problem
+from copydesk.clusters import exact_clusters, near_clusters
+from copydesk.findings import Location
 
 
 class Member(NamedTuple):
@@ -31,7 +31,7 @@ class Member(NamedTuple):
     index: int
     path: str
     group: str
-    passage: Any  # copydesk.checks.boilerplate._summary.Passage
+    passage: Any  # a summary passage (see copydesk.clusters)
 
     @property
     def ref(self) -> tuple[int, int]:
@@ -92,13 +92,9 @@ class LocalCorpus:
         return Counter(s.group for s in self.summaries)
 
     def exact(self, kind: str) -> list[list[Member]]:
-        from copydesk.checks.boilerplate._summary import exact_clusters
-
         return canonical([self._member(r, kind) for r in refs] for refs in exact_clusters(self.summaries, kind))
 
     def near(self, threshold: float) -> list[list[Member]]:
-        from copydesk.checks.boilerplate._summary import near_clusters
-
         return canonical([self._member(r, "sentence") for r in refs]
                          for refs in near_clusters(self.summaries, threshold))
 
@@ -149,15 +145,3 @@ def located(members: Sequence[Member]) -> tuple[Location, ...]:
     return tuple(Location(m.path, m.passage.start, m.passage.end,
                           (m.passage.pos[0], m.passage.pos[1]), (m.passage.pos[2], m.passage.pos[3]))
                  for m in members)
-
-
-def corpus_problems(spec: Any, documents: list[Any], options: dict[str, Any],
-                    known: Sequence[Any] | None = None, jobs: int = 1) -> Iterator[Problem]:
-    """A corpus check's problems over in-memory documents (the local engine); ``known[i]``, when
-    not None, is document ``i``'s summary made earlier (per-document stage or cache)."""
-    if spec.summarise is None:
-        return iter(spec.func(documents, options))
-    known = known or [None] * len(documents)
-    corpus = LocalCorpus([k if k is not None else spec.summarise(d, options) for d, k in zip(documents, known)],
-                         jobs)
-    return iter(spec.func(corpus, options))

@@ -1,12 +1,15 @@
-"""``--engine dask``: lint on a Dask cluster, with the same report as one machine.
+"""The Dask executor (``--engine dask``): lint on a Dask cluster, with the same report as one machine.
 
-Three stages, all on the cluster's workers; the client only plans and collects:
+:class:`DaskExecutor` plugs into the runner (:mod:`copydesk.runner`) like the local executors: the
+runner reads files only to look them up in the cache (hits never reach the cluster) and hands the
+rest over. Three stages then run on the cluster's workers; the client only plans and collects:
 
 1. **Lint** (one task per batch of files): read the file (a path every worker can read, or the
-   text shipped with the task: ``inputs="text"``), run the pure per-document stage
-   (:func:`copydesk.parallel.lint_one`) and each summarising corpus check's ``summarise``. The
+   text shipped with the task: ``inputs="text"``) and run the runner's per-document
+   :class:`copydesk.executors.Job` (lint, each corpus check's ``summarise``, the cache write). The
    result stays on the worker; the client gathers only the per-file results *without* their
-   documents (findings, stats, errors) and a digest of the text.
+   documents and summaries (findings, stats, errors) and a digest of the text. Cache hits'
+   summaries are scattered to the cluster as parts of their own.
 2. **Corpus checks** run their ``check(corpus, options)`` against a :class:`DaskCorpus`: exact keys
    and MinHash band keys travel as compact records through a hash-partitioned shuffle of Dask
    tasks (map: records of a group of parts split by key; reduce: one task per partition); the client
@@ -34,43 +37,36 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator
 
-from copydesk.clusters import UnionFind, components
+from copydesk.clusters import MAX_BUCKET, UnionFind, components, estimate
 from copydesk.corpus import KINDS, Member, canonical
-from copydesk.engine import (
-    FileResult, Selection, _error, _input_finding, _keep, check_options, enabled_checks, finalize, make_finding,
-    missing_results,
-)
+from copydesk.executors import Job, default_jobs
 from copydesk.findings import Finding
-from copydesk.inputs import InputError, InputFile, discover, read
-from copydesk.parallel import default_jobs, lint_one
+from copydesk.inputs import InputError, InputFile, read
+from copydesk.lint import Selection, keep, make_finding
+from copydesk.results import FileResult, error_entry, failed_file
 
 DEFAULT_BATCH = 16      # files per lint task (fewer, larger tasks for big corpora)
 RETRIES = 1             # re-runs of a task that raised (worker deaths are retried by the scheduler)
 INPUTS = ("path", "text")
 
-_CONFIGS: dict[str, Any] = {}  # per worker process: fingerprint -> configuration
 
+def _job(recipe: Any, fingerprint: str, selection: Selection, verbose: bool, cache_args: Any) -> Job:
+    """The runner's per-document job on a worker (its configuration built once per process)."""
+    from copydesk.profiles import worker_config
 
-class _Skipped(Exception):
-    """A corpus check that cannot run here (the message says why)."""
+    cache = None
+    if cache_args is not None:
+        from copydesk.cache import Cache
 
-
-def _config(recipe: Any, fingerprint: str) -> Any:
-    config = _CONFIGS.get(fingerprint)
-    if config is None:
-        from copydesk.profiles import build_config
-
-        config = build_config(recipe)
-        if config.fingerprint() != fingerprint:
-            raise RuntimeError("this worker's configuration differs from the client's: install the same "
-                               "copydesk and make the rules folder readable at the same path on every worker")
-        _CONFIGS[fingerprint] = config
-    return config
+        cache = Cache(*cache_args)
+    return Job(worker_config(recipe, fingerprint), selection, verbose, cache)
 
 
 def warm_up(recipe: Any, fingerprint: str) -> None:
     """Build the configuration on a worker ahead of the run (``client.run(warm_up, ...)``)."""
-    _config(recipe, fingerprint)
+    from copydesk.profiles import worker_config
+
+    worker_config(recipe, fingerprint)
 
 
 def _digest(text: str) -> str:
@@ -82,13 +78,6 @@ def _text(path: str, source: tuple[str, str]) -> str:
     return value if kind == "text" else read(InputFile(path, value))
 
 
-def _unreadable(path: str, message: str) -> FileResult:
-    res = FileResult(path, None)
-    res.errors.append(_error(None, message))
-    res.findings.append(_input_finding(path, message))
-    return res
-
-
 @dataclass
 class Part:
     """What one lint task leaves on its worker: results without documents, and summaries."""
@@ -96,43 +85,38 @@ class Part:
     results: list[tuple[int, FileResult]] = field(default_factory=list)
     digests: dict[int, str] = field(default_factory=dict)   # documents that parsed
     summaries: dict[str, list[tuple[int, Any]]] = field(default_factory=dict)  # check id -> (index, summary)
-    failed: dict[str, str] = field(default_factory=dict)    # check id -> why its summarise raised
 
 
-def lint_part(recipe: Any, fingerprint: str, selection: Selection, verbose: bool, corpus_ids: list[str],
+def _add(part: Part, index: int, result: FileResult, text: str) -> None:
+    """File ``index``'s per-document result into ``part``: the summaries stay, the document goes."""
+    result.document = None
+    part.results.append((index, result))
+    if result.format is None:
+        return
+    part.digests[index] = _digest(text)
+    for sid, summary in result.summaries.items():
+        part.summaries.setdefault(sid, []).append((index, summary))
+    result.summaries = {}
+
+
+def lint_part(recipe: Any, fingerprint: str, selection: Selection, verbose: bool, cache_args: Any,
               items: list[tuple[int, str, tuple[str, str]]]) -> Part:
-    """Stage 1 on a worker: read, lint and summarise a batch of files."""
-    config = _config(recipe, fingerprint)
-    specs = []
-    for sid in corpus_ids:
-        spec, cc = config.specs[sid], config.for_path("")[sid]
-        specs.append((sid, spec, cc, check_options(spec, cc, config)))
-    part = Part(summaries={sid: [] for sid in corpus_ids})
+    """Stage 1 on a worker: read a batch of files and run the runner's job on each."""
+    job = _job(recipe, fingerprint, selection, verbose, cache_args)
+    part = Part()
     for index, path, source in items:
         try:
             text = _text(path, source)
         except InputError as exc:
-            part.results.append((index, _unreadable(path, str(exc))))
+            part.results.append((index, failed_file(path, str(exc))))
             continue
-        res = lint_one(path, text, config, selection, verbose)
-        doc, res.document = res.document, None
-        part.results.append((index, res))
-        if doc is None:
-            continue
-        part.digests[index] = _digest(text)
-        for sid, spec, cc, opts in specs:
-            if sid in part.failed or not config.for_path(path).get(sid, cc).enabled:
-                continue
-            try:
-                part.summaries[sid].append((index, spec.summarise(doc, opts)))
-            except Exception as exc:  # noqa: BLE001 - reported like a failing corpus check
-                part.failed[sid] = f"{type(exc).__name__}: {exc}"
+        _add(part, index, job((path, text)), text)
     return part
 
 
-def part_overview(part: Part) -> tuple[list[tuple[int, FileResult]], dict[int, str], dict[str, int], dict[str, str]]:
+def part_overview(part: Part) -> tuple[list[tuple[int, FileResult]], dict[int, str], dict[str, int]]:
     """What the client gathers from a lint task (no documents, no summaries)."""
-    return part.results, part.digests, {k: len(v) for k, v in part.summaries.items()}, part.failed
+    return part.results, part.digests, {k: len(v) for k, v in part.summaries.items()}
 
 
 def materialise_part(recipe: Any, fingerprint: str, selection: Selection,
@@ -140,9 +124,10 @@ def materialise_part(recipe: Any, fingerprint: str, selection: Selection,
                      ) -> list[tuple[str, list[Finding], str | None]]:
     """Stage 3 on a worker: corpus problems -> findings, on the re-read and re-parsed document."""
     from copydesk.parsing import parse
+    from copydesk.profiles import worker_config
     from copydesk.suppression import Suppressions
 
-    config = _config(recipe, fingerprint)
+    config = worker_config(recipe, fingerprint)
     out = []
     for path, source, digest, problems in items:
         try:
@@ -159,7 +144,7 @@ def materialise_part(recipe: Any, fingerprint: str, selection: Selection,
             spec = config.specs[sid]
             file_cc = config.for_path(path).get(sid, config.for_path("")[sid])
             f = make_finding(doc, spec, file_cc, p)
-            if _keep(f, sup, selection):
+            if keep(f, sup, selection):
                 findings.append(f)
         out.append((path, findings, None))
     return out
@@ -201,10 +186,8 @@ def _band_records(part: Part, sid: str) -> list[tuple[tuple[str, int], int, int,
 
 
 def _bucket(kv: tuple[Any, list[tuple[Any, int, int, int]]]) -> list[Ref]:
-    """An LSH bucket's candidates, as in ``_summary.near_clusters``: the first sentence per exact
+    """An LSH bucket's candidates, as in :func:`copydesk.clusters.near_clusters`: the first sentence per exact
     key, in corpus order, at most ``MAX_BUCKET``; nothing when fewer than two."""
-    from copydesk.checks.boilerplate._summary import MAX_BUCKET
-
     reps: dict[int, Ref] = {}
     for _, i, j, key in sorted(kv[1], key=lambda r: (r[1], r[2])):
         reps.setdefault(key, (i, j))
@@ -215,8 +198,6 @@ def _bucket(kv: tuple[Any, list[tuple[Any, int, int, int]]]) -> list[Ref]:
 def _verify(buckets: list[list[Ref]], sigs: dict[Ref, Any], threshold: float) -> Iterator[tuple[Ref, Ref]]:
     """Pairs of candidates whose signatures agree on at least ``threshold`` (enough of them to
     connect what the pairs connect)."""
-    from copydesk.checks.boilerplate._text import estimate
-
     for members in buckets:
         uf = UnionFind(len(members))
         for a in range(len(members)):
@@ -367,182 +348,175 @@ def _batches(n: int, size: int, threads: int) -> list[range]:
     return [range(i, min(n, i + per)) for i in range(0, n, per)]
 
 
-class DaskRun:
-    """One ``copydesk check`` on a cluster (see the module docstring)."""
+class DaskExecutor:
+    """``--executor dask``: the per-document stage, the corpus stage and the placing of corpus
+    findings on a cluster's workers (see the module docstring); the client only plans and collects.
 
-    def __init__(self, client: Any, config: Any, selection: Selection, verbose: bool = False,
-                 inputs: str = "path", batch_size: int = DEFAULT_BATCH,
-                 progress: Callable[[str], Any] | None = None) -> None:
+    ``client`` is a connected ``distributed.Client``; without it, one is made for the run, to the
+    scheduler at ``scheduler`` or else to a local cluster of ``workers`` processes."""
+
+    def __init__(self, scheduler: str | None = None, workers: int | None = None, inputs: str = "path",
+                 batch_size: int = DEFAULT_BATCH, client: Any = None) -> None:
         if inputs not in INPUTS:
             raise ValueError(f"inputs {inputs!r}: use one of {', '.join(INPUTS)}")
-        recipe = getattr(config, "recipe", None)
-        if recipe is None:
-            raise ValueError("the dask engine needs a configuration built from a ConfigRecipe (profiles.build_config)")
-        self.client, self.config, self.selection, self.verbose = client, config, selection, verbose
-        self.inputs, self.batch_size, self.progress = inputs, batch_size, progress
-        self.recipe, self.fingerprint = recipe, config.fingerprint()
-        self.corpus_checks = enabled_checks(config, "", "corpus", selection)
-        self.summarised = [spec.id for spec, _ in self.corpus_checks if spec.summarise is not None]
+        self.scheduler, self.workers, self.inputs, self.batch_size, self.client = \
+            scheduler, workers, inputs, batch_size, client
+
+    @contextlib.contextmanager
+    def session(self, job: Job, files: list[InputFile]) -> Iterator["DaskSession"]:
+        if getattr(job.config, "recipe", None) is None:
+            raise ValueError("the dask executor needs a configuration built from a ConfigRecipe (profiles.build_config)")
+        ctx = contextlib.nullcontext(self.client) if self.client is not None else connect(self.scheduler, self.workers)
+        with ctx as client:
+            yield DaskSession(client, job, files, self.inputs, self.batch_size)
+
+
+class DaskSession:
+    """One run on a cluster: lint tasks leave their summaries on the workers (``parts``), the
+    corpus checks work on them there, and corpus findings are placed where the files are read."""
+
+    def __init__(self, client: Any, job: Job, files: list[InputFile], inputs: str, batch_size: int) -> None:
+        self.client, self.job, self.files, self.inputs, self.batch_size = client, job, files, inputs, batch_size
+        config = job.config
+        self.recipe, self.fingerprint = config.recipe, config.fingerprint()
+        cache = job.cache
+        self.cache_args = (cache.directory, cache.salt) if cache is not None else None
+        self.parts: list[tuple[Any, list[int]]] = []  # (future of a Part, its file indices)
+        self.digests: dict[int, str] = {}
+        self.counts: Counter[str] = Counter()
+        self._hits_placed = False
 
     def _source(self, file: InputFile) -> tuple[str, str]:
         # workers have their own working folder: they get absolute paths (the same on every machine)
         return ("text", read(file)) if self.inputs == "text" else ("path", os.path.abspath(file.fs_path))
 
-    def lint(self, files: list[InputFile]) -> list[FileResult]:
-        results: dict[int, FileResult] = {}
-        digests: dict[int, str] = {}
-        counts: Counter[str] = Counter()
-        failed: dict[str, str] = {}
-        parts = self._lint_stage(files, results, digests, counts, failed)
-        problems = self._corpus_stage(files, results, digests, counts, failed, parts)
-        del parts  # the workers may drop the summaries now
-        self._finding_stage(files, results, digests, problems)
-        return [results[i] for i in sorted(results)]
-
-    def _lint_stage(self, files: list[InputFile], results: dict[int, FileResult], digests: dict[int, str],
-                    counts: Counter[str], failed: dict[str, str]) -> list[tuple[Any, list[int]]]:
+    def run(self, items: list[tuple[int, InputFile, str | None]], progress: Callable[[str], Any] | None
+            ) -> list[FileResult]:
+        """The per-document stage for ``items`` (file index, file, text if read) on the workers."""
         from distributed import as_completed
 
+        results: dict[int, FileResult] = {}
+        texts = {i: t for i, _, t in items if t is not None and self.inputs == "text"}
+
+        def collect(i: int, res: FileResult) -> None:
+            results[i] = res
+            if progress:
+                progress(res.path)
+
         threads = sum(self.client.nthreads().values()) or 1
-        queue: list[list[int]] = [list(r) for r in _batches(len(files), self.batch_size, threads)]
+        indices = [i for i, _, _ in items]
+        queue: list[list[int]] = [[indices[k] for k in r] for r in _batches(len(indices), self.batch_size, threads)]
         queue.reverse()  # pop() from the end: batches go out in path order
         window = max(2, 3 * threads)  # batches in flight: bounds the texts held for inputs="text"
         pending: dict[Any, tuple[Any, list[int]]] = {}
-        parts: list[tuple[Any, list[int]]] = []
         done = as_completed()
 
         def submit_next() -> None:
             while queue:
-                indices = queue.pop()
-                items = []
-                for i in indices:
+                batch = []
+                for i in queue.pop():
                     try:
-                        items.append((i, files[i].path, self._source(files[i])))
+                        source = ("text", texts.pop(i)) if i in texts else self._source(self.files[i])
                     except InputError as exc:  # inputs="text": read here
-                        self._collect(results, i, _unreadable(files[i].path, str(exc)))
-                if items:
-                    part = self.client.submit(lint_part, self.recipe, self.fingerprint, self.selection, self.verbose,
-                                              self.summarised, items, retries=RETRIES, pure=False)
+                        collect(i, failed_file(self.files[i].path, str(exc)))
+                        continue
+                    batch.append((i, self.files[i].path, source))
+                if batch:
+                    part = self.client.submit(lint_part, self.recipe, self.fingerprint, self.job.selection,
+                                              self.job.verbose, self.cache_args, batch, retries=RETRIES, pure=False)
                     overview = self.client.submit(part_overview, part, retries=RETRIES, pure=False)
-                    pending[overview] = (part, [i for i, _, _ in items])
+                    pending[overview] = (part, [i for i, _, _ in batch])
                     done.add(overview)
                     return
 
         for _ in range(window):
             submit_next()
         for overview in done:
-            part, indices = pending.pop(overview)
+            part, batch_indices = pending.pop(overview)
             try:
-                rows, digs, n, fails = overview.result()
+                rows, digs, n = overview.result()
             except Exception as exc:  # noqa: BLE001 - a worker died (KilledWorker) or the task kept failing
-                if len(indices) > 1:
-                    queue.extend([i] for i in reversed(indices))  # again, one file per task
+                if len(batch_indices) > 1:
+                    queue.extend([i] for i in reversed(batch_indices))  # again, one file per task
                 else:
-                    path = files[indices[0]].path
+                    path = self.files[batch_indices[0]].path
                     message = (f"{path}: the Dask worker linting this file failed ({type(exc).__name__}: {exc}); "
                                "the task was retried and then given up; please report this file")
-                    res = FileResult(path, None)
-                    res.errors.append(_error(None, message))
-                    res.findings.append(_input_finding(path, message, "input.worker-failed"))
-                    self._collect(results, indices[0], res)
+                    collect(batch_indices[0], failed_file(path, message, "input.worker-failed"))
                 submit_next()
                 continue
             for i, res in rows:
-                self._collect(results, i, res)
-            digests.update(digs)
-            counts.update(n)
-            for sid, why in fails.items():
-                failed.setdefault(sid, why)
-            parts.append((part, indices))
+                collect(i, res)
+            self.digests.update(digs)
+            self.counts.update(n)
+            self.parts.append((part, batch_indices))
             submit_next()
-        parts.sort(key=lambda p: p[1][0])
-        return parts
+        return [results[i] for i in indices]
 
-    def _collect(self, results: dict[int, FileResult], i: int, res: FileResult) -> None:
-        results[i] = res
-        if self.progress:
-            self.progress(res.path)
+    def _place_hits(self, results: list[FileResult]) -> None:
+        """Cache hits hold their summaries here: they join the others on the cluster, as parts."""
+        if self._hits_placed:
+            return
+        self._hits_placed = True
+        hits = [(i, r) for i, r in enumerate(results) if r.document is not None]
+        for k in range(0, len(hits), self.batch_size):
+            part = Part()
+            for i, r in hits[k:k + self.batch_size]:
+                res = FileResult(r.path, r.format, summaries=r.summaries, summary_failures=r.summary_failures)
+                _add(part, i, res, r.document.text)
+            self.digests.update(part.digests)
+            for sid, summaries in part.summaries.items():
+                self.counts[sid] += len(summaries)
+            self.parts.append((self.client.scatter(part), [i for i, _ in hits[k:k + self.batch_size]]))
+        self.parts.sort(key=lambda p: p[1][0])
 
-    def _corpus_stage(self, files: list[InputFile], results: dict[int, FileResult], digests: dict[int, str],
-                      counts: Counter[str], failed: dict[str, str], parts: list[tuple[Any, list[int]]]
-                      ) -> dict[str, list[tuple[str, Any]]]:
-        import traceback
+    def corpus(self, check_id: str, results: list[FileResult]) -> "DaskCorpus":
+        self._place_hits(results)
+        return DaskCorpus(self.client, check_id, self.parts, self.counts[check_id])
 
-        index = {f.path: i for i, f in enumerate(files)}
-        problems: dict[str, list[tuple[str, Any]]] = defaultdict(list)
-        for spec, cc in self.corpus_checks:
-            opts = check_options(spec, cc, self.config)
-            try:
-                if spec.summarise is None:
-                    raise _Skipped("it has no summarise(), so it can only run with --engine local")
-                if spec.id in failed:
-                    raise _Skipped(failed[spec.id])
-                found = list(spec.func(DaskCorpus(self.client, spec.id, parts, counts[spec.id]), opts))
-            except Exception as exc:  # noqa: BLE001 - reported on every document, like the local engine
-                reason = str(exc) if isinstance(exc, _Skipped) else f"{type(exc).__name__}: {exc}"
-                trace = traceback.format_exc() if self.verbose else None
-                for i in digests:
-                    results[i].errors.append(_error(spec.id, f"corpus check {spec.id} failed: {reason}", trace))
-                continue
-            for p in found:
-                if index.get(p.path or "") in digests:
-                    problems[p.path].append((spec.id, p))
-        return problems
-
-    def _finding_stage(self, files: list[InputFile], results: dict[int, FileResult], digests: dict[int, str],
-                       problems: dict[str, list[tuple[str, Any]]]) -> None:
-        index = {f.path: i for i, f in enumerate(files)}
-        paths = sorted(problems, key=index.__getitem__)
+    def place(self, problems: dict[str, list[tuple[Any, Any, Any]]], results: list[FileResult],
+              selection: Selection) -> None:
+        """Stage 3: each file with corpus problems is re-read and re-parsed on a worker."""
+        index = {f.path: i for i, f in enumerate(self.files)}
+        paths = sorted((p for p in problems if index[p] in self.digests), key=index.__getitem__)
         futures = []
         for chunk in (paths[k:k + self.batch_size] for k in range(0, len(paths), self.batch_size)):
             items = []
             for path in chunk:
                 i = index[path]
                 try:
-                    source = self._source(files[i])
+                    source = self._source(self.files[i])
                 except InputError as exc:
-                    results[i].errors.append(_error(None, str(exc)))
+                    results[i].errors.append(error_entry(None, str(exc)))
                     continue
-                items.append((path, source, digests[i], problems[path]))
-            futures.append(self.client.submit(materialise_part, self.recipe, self.fingerprint, self.selection,
+                items.append((path, source, self.digests[i], [(spec.id, p) for spec, _, p in problems[path]]))
+            futures.append(self.client.submit(materialise_part, self.recipe, self.fingerprint, selection,
                                               items, retries=RETRIES, pure=False))
         for future in futures:
             for path, findings, err in future.result():
                 res = results[index[path]]
                 res.findings.extend(findings)
                 if err:
-                    res.errors.append(_error(None, err))
+                    res.errors.append(error_entry(None, err))
 
 
 def lint_paths_dask(paths: list[str], config: Any, selection: Selection | None = None, verbose: bool = False,
                     progress: Callable[[str], Any] | None = None, *, scheduler: str | None = None,
                     workers: int | None = None, inputs: str = "path", batch_size: int = DEFAULT_BATCH,
-                    client: Any = None) -> list[FileResult]:
-    """:func:`copydesk.engine.lint_paths` on a Dask cluster: the same results, in the same order.
+                    client: Any = None, cache: Any = None) -> list[FileResult]:
+    """:func:`copydesk.runner.lint_paths` on a Dask cluster: the same results, in the same order."""
+    from copydesk.runner import lint_paths
 
-    ``scheduler`` is the address of a running scheduler; without it (and without ``client``) a
-    local cluster of ``workers`` processes is started for the run.
-    """
-    selection = selection or Selection()
-    files, missing = discover(paths, config.exclude)
-    results = missing_results(missing)
-    if files:
-        ctx = contextlib.nullcontext(client) if client is not None else connect(scheduler, workers)
-        with ctx as c:
-            results.extend(DaskRun(c, config, selection, verbose, inputs, batch_size, progress).lint(files))
-    return finalize(results)
+    executor = DaskExecutor(scheduler, workers, inputs, batch_size, client)
+    return lint_paths(paths, config, selection, verbose, progress, cache=cache, executor=executor)
 
 
-def lint_from_args(args: Any, paths: list[str], config: Any, selection: Selection,
-                   progress: Callable[[str], Any] | None = None) -> list[FileResult]:
-    """``copydesk check --engine dask``: scheduler from ``--scheduler``, ``settings.scheduler`` or
-    Dask's own ``$DASK_SCHEDULER_ADDRESS``; else a local cluster of ``--jobs`` processes."""
+def executor_from_settings(scheduler: str | None, workers: int | None, inputs: str | None) -> DaskExecutor:
+    """The Dask executor of ``copydesk check``: scheduler from ``--scheduler``, ``settings.scheduler``
+    or Dask's own ``$DASK_SCHEDULER_ADDRESS``; else a local cluster of ``--jobs`` processes."""
     try:
         import dask
         import distributed  # noqa: F401
     except ImportError:
-        raise ValueError("--engine dask needs Dask: pip install 'copydesk[dask]'") from None
-    scheduler = args.scheduler or config.settings.get("scheduler") or dask.config.get("scheduler-address", None)
-    inputs = args.dask_inputs or config.settings.get("dask_inputs") or "path"
-    return lint_paths_dask(paths, config, selection, args.verbose, progress, scheduler=scheduler,
-                           workers=args.jobs, inputs=inputs)
+        raise ValueError("--executor dask needs Dask: pip install 'copydesk[dask]'") from None
+    return DaskExecutor(scheduler or dask.config.get("scheduler-address", None), workers, inputs or "path")

@@ -149,7 +149,7 @@ def fix_text(path: str, text: str, findings: list[Finding], config: Any, selecti
              unsafe: bool = False) -> FixOutcome:
     """Apply the allowed fixes among ``findings`` (made on ``text``), then lint and fix again
     until no fix is left: a later pass takes the fixes an overlap held back and any a fix exposed."""
-    from copydesk.engine import lint_text
+    from copydesk.lint import lint_text
 
     applied, passes = 0, 0
     edits = [e for e in (edit_for(f, config, unsafe) for f in findings) if e is not None]

@@ -43,6 +43,8 @@ class CheckSpec:
     settings: tuple[str, ...] = ()
     emits: tuple[str, ...] = ()  # categories of findings, when more than its own (engines)
     summarise: Callable[..., Any] | None = None  # corpus checks over summaries (copydesk.corpus)
+    warm_up: Callable[[dict[str, Any]], None] | None = None  # loads what the check needs (a thread)
+    spare_core: Callable[[bool], None] | None = None  # lets the check use a second core in a document
 
     @property
     def summary(self) -> str:
@@ -76,6 +78,8 @@ def spec_from_module(module: ModuleType) -> CheckSpec:
         settings=tuple(getattr(module, "SETTINGS", ())),
         emits=tuple(getattr(module, "EMITS", (category,))),
         summarise=getattr(module, "summarise", None) if getattr(module, "SCOPE", "document") == "corpus" else None,
+        warm_up=getattr(module, "warm_up", None),
+        spare_core=getattr(module, "spare_core", None),
     )
 
 

@@ -10,7 +10,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any, overload
 
 from copydesk import __version__
-from copydesk.engine import FileResult
+from copydesk.results import FileResult
 
 REPORT_VERSION = 1
 

@@ -11,7 +11,7 @@ folder or any URL fsspec opens (``s3://bucket/audit``, ``gcs://...``, ``file:///
     OUT/manifest.json       written last: the shards, the summary, the configuration's recipe
 
 ``copydesk report merge OUT [PATH ...]`` reads the entries back (of the files under the given
-paths only, if any) into :class:`copydesk.engine.FileResult` objects, so the formatters, the
+paths only, if any) into :class:`copydesk.results.FileResult` objects, so the formatters, the
 baseline and ``--changed-since`` filters run exactly as after ``copydesk check``: merged output is
 byte-identical to a local run's report on the same files (restricted to ``PATH ...``).
 A run writes its manifest last and removes the previous run's first: a folder without a manifest
@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator
 
 from copydesk import __version__
-from copydesk.engine import FileResult
+from copydesk.results import FileResult
 from copydesk.findings import Finding, Position
 
 SHARDS_VERSION = 1

@@ -21,16 +21,6 @@ def format_for(path: str) -> str | None:
     return FORMATS.get(os.path.splitext(path)[1].lower())
 
 
-def trim_block(prose: str, kind: str, start: int, end: int, level: int = 0) -> Block | None:
-    """A block over ``prose[start:end]`` with surrounding masked/blank space removed."""
-    seg = prose[start:end]
-    stripped = seg.strip()
-    if not stripped:
-        return None
-    lead = len(seg) - len(seg.lstrip())
-    return Block(kind, start + lead, start + lead + len(stripped), level)
-
-
 def parse(path: str, text: str, fmt: str | None = None) -> Document:
     """Parse ``text`` (already decoded) according to its format."""
     fmt = fmt or format_for(path) or "text"

@@ -13,7 +13,7 @@ from html.parser import HTMLParser
 
 from copydesk.document import Block
 from copydesk.document import LineIndex
-from copydesk.parsing import trim_block
+from copydesk.parsing.blocks import trim_block
 
 BLOCK_TAGS = {
     "p": "paragraph", "div": "paragraph", "section": "paragraph", "article": "paragraph",

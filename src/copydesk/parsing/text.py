@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from copydesk.document import Block
-from copydesk.parsing import trim_block
+from copydesk.parsing.blocks import trim_block
 
 _LIST = re.compile(r"^(\s*)(?:[-*•]|\d{1,3}[.)])\s+")
 _CLOSING = tuple(".!?:;,…\"”’')]")

@@ -2,17 +2,15 @@
 
 :func:`summarise` is pure and compact: for each block (line or paragraph) an exact hash of its
 normalised text; for each sentence long enough, a MinHash signature and its LSH band keys.
-A distributed run maps :func:`summarise` over documents and groups ``exact`` / ``band`` keys
-on the cluster; :func:`exact_clusters` and :func:`near_clusters` are that grouping done
-in memory, near-linear in the number of passages (dictionary grouping, candidate pairs only
-inside LSH buckets, which are capped).
+The corpus merge of these summaries (``copydesk.clusters``: exact-key and MinHash near-duplicate
+clusters, in memory or on a Dask cluster) reads only the fields of the passages, so it belongs to
+the core and serves any corpus check whose summaries have this shape.
 """
 
 from __future__ import annotations
 
 import bisect
 import os
-from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Iterator
 
@@ -21,9 +19,8 @@ import numpy as np
 from copydesk.document import Document
 from copydesk.checks.boilerplate._facts import facts
 from copydesk.checks.boilerplate._layout import prose_weight
-from copydesk.checks.boilerplate._text import AllowList, UnionFind, band_keys, estimate
-
-MAX_BUCKET = 200  # a band bucket larger than this is template text, compared by its exact key instead
+from copydesk.checks.boilerplate._text import AllowList, band_keys
+from copydesk.clusters import MAX_BUCKET, exact_clusters, near_clusters  # noqa: F401  (the in-memory merge)
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,71 +175,3 @@ def _details(doc: Document, start: int, end: int, allow: AllowList | None, **ext
 
 
 Ref = tuple[int, int]  # (summary index, passage index)
-
-
-def exact_clusters(summaries: list[Summary], kind: str = "block") -> list[list[Ref]]:
-    """Passages with the same normalised text, grouped (clusters of 2+ locations)."""
-    groups: dict[tuple[str, int], list[Ref]] = defaultdict(list)
-    for i, s in enumerate(summaries):
-        for j, key in enumerate((s.blocks if kind == "block" else s.sentences).key.tolist()):
-            groups[(s.group, key)].append((i, j))
-    return [refs for refs in groups.values() if len(refs) > 1]
-
-
-def near_clusters(summaries: list[Summary], threshold: float) -> list[list[Ref]]:
-    """Sentences whose signatures agree on at least ``threshold``, clustered (union-find).
-
-    Candidates come only from shared LSH band keys; each is verified on the signatures.
-    """
-    refs: list[Ref] = [(i, j) for i, s in enumerate(summaries) for j in range(len(s.sentences))]
-    uf = UnionFind(len(refs))
-    # identical sentences join by their exact key; only one representative each goes through LSH
-    first: dict[tuple[str, int], int] = {}
-    reps: list[int] = []
-    keys = [(s.group, k) for s in summaries for k in s.sentences.key.tolist()]  # refs order
-    for n, k in enumerate(keys):
-        if k in first:
-            uf.union(first[k], n)
-        else:
-            first[k] = n
-            reps.append(n)
-    sigs = [s.sentences.sig for s in summaries]
-    checked: set[tuple[int, int]] = set()
-    for members in _shared_buckets(summaries, refs, reps):
-        members = members[:MAX_BUCKET]
-        for a_pos, a in enumerate(members):
-            sa = sigs[refs[a][0]][refs[a][1]]
-            for b in members[a_pos + 1:]:
-                if (a, b) in checked or uf.find(a) == uf.find(b):
-                    continue
-                checked.add((a, b))
-                if estimate(sa, sigs[refs[b][0]][refs[b][1]]) >= threshold:
-                    uf.union(a, b)
-    clusters: dict[int, list[Ref]] = defaultdict(list)
-    for n, r in enumerate(refs):
-        clusters[uf.find(n)].append(r)
-    return [c for c in clusters.values() if len(c) > 1]
-
-
-def _shared_buckets(summaries: list[Summary], refs: list[Ref], reps: list[int]) -> list[list[int]]:
-    """The LSH buckets (same group and band key) of two or more of ``reps``, members in ``reps``
-    order (the order of the buckets does not change the clusters)."""
-    group_ids: dict[str, int] = {}
-    rows: dict[int, list[int]] = defaultdict(list)  # document -> its representatives
-    for n in reps:
-        rows[refs[n][0]].append(n)
-    keys, members, groups = [np.zeros(0, dtype=np.uint64)], [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
-    for i, ns in rows.items():
-        bands = summaries[i].sentences.bands[[refs[n][1] for n in ns]]
-        keys.append(bands.ravel())
-        members.append(np.repeat(np.array(ns, dtype=np.int64), bands.shape[1]))
-        groups.append(np.full(bands.size, group_ids.setdefault(summaries[i].group, len(group_ids)), dtype=np.int64))
-    key, member, group = np.concatenate(keys), np.concatenate(members), np.concatenate(groups)
-    order = np.lexsort((member, key, group))
-    key, group, member = key[order], group[order], member[order]
-    first = np.ones(len(key), dtype=bool)  # entry k opens a bucket
-    first[1:] = (key[1:] != key[:-1]) | (group[1:] != group[:-1])
-    starts = np.flatnonzero(first)
-    ends = np.append(starts[1:], len(key))
-    shared = ends - starts > 1
-    return [member[a:b].tolist() for a, b in zip(starts[shared].tolist(), ends[shared].tolist())]

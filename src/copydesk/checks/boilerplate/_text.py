@@ -14,7 +14,7 @@ from typing import Any, Iterable, Sequence
 import numpy as np
 import regex
 
-from copydesk.clusters import UnionFind  # noqa: F401  (used by _summary and distributed)
+from copydesk.clusters import estimate  # noqa: F401  (copied_passage compares signatures)
 
 WORD = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")  # a word, with inner apostrophes or hyphens
 _NONWORD = re.compile(r"[\W_]+")
@@ -152,11 +152,6 @@ def band_keys(sig: np.ndarray, threshold: float) -> tuple[int, ...]:
         h.update(data[k * width:(k + 1) * width])
         keys.append(int.from_bytes(h.digest(), "big"))
     return tuple(keys)
-
-
-def estimate(sig_a: np.ndarray, sig_b: np.ndarray) -> float:
-    """Jaccard similarity estimated from two signatures (the share of equal values)."""
-    return int(np.count_nonzero(sig_a == sig_b)) / len(sig_a)
 
 
 def is_ui_like(text: str, max_words: int = 8, tokens: list[str] | None = None) -> bool:

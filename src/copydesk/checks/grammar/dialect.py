@@ -24,7 +24,7 @@ ID = "grammar.dialect"
 CATEGORY = "spelling"
 SEVERITY = "warning"
 FIX = "safe"  # the document's own dialect's spelling of the same word (copydesk.fixes)
-SETTINGS = ("grammar_engine", "dialect", "vocabulary")
+SETTINGS = ("dialect", "vocabulary")
 OPTIONS = {
     "min_majority": {"type": "integer", "minimum": 1, "default": 1,
                      "description": "detected dialects need at least this many words before the other "
@@ -35,8 +35,6 @@ NAMES = {"us": "US", "uk": "UK"}
 
 
 def check(document: Document, options: dict[str, Any]) -> Iterator[Problem]:
-    if (options.get("grammar_engine") or "harper") == "none":
-        return
     configured = options.get("dialect") or "auto"
     family = _dialect.FAMILY.get(configured, configured)
     if family == "ca":

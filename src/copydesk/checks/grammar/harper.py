@@ -27,7 +27,7 @@ CATEGORY = "grammar"
 SEVERITY = "warning"
 FIX = "unsafe"  # Harper's first suggestion: usually right, may change meaning (copydesk.fixes)
 EMITS = ("grammar", "spelling", "style")
-SETTINGS = ("grammar_engine", "dialect", "vocabulary")
+SETTINGS = ("dialect", "vocabulary")
 OPTIONS = {
     "disabled_rules": {
         "type": "array", "items": {"type": "string"}, "default": ["LongSentences", "OxfordComma", "DayOneNames"],
@@ -117,9 +117,21 @@ def _unreported(doc: Document, vocab: Any, refs: list[tuple[int, int]]) -> list[
     return out
 
 
+def warm_up(options: dict[str, Any]) -> None:
+    """Load Harper's dictionary (seconds, once per process; it releases the GIL) ahead of the run."""
+    import harper
+
+    harper.Linter(harper.Dialect.AMERICAN)
+
+
+def spare_core(on: bool) -> None:
+    """With a core to spare in this process, the spelling pass runs beside Harper's other rules."""
+    from copydesk.checks.grammar._engine import concurrent_passes
+
+    concurrent_passes(on)
+
+
 def check(document: Document, options: dict[str, Any]) -> Iterator[Problem]:
-    if (options.get("grammar_engine") or "harper") != "harper":
-        return
     doc = document
     vocab = vocabulary(options.get("vocabulary"))
     prof = _dialect.profile(doc, options.get("dialect"))

@@ -29,7 +29,7 @@ CATEGORY = "grammar"
 SEVERITY = "warning"
 FIX = "unsafe"  # LanguageTool's first suggestion (copydesk.fixes)
 EMITS = ("grammar", "spelling", "style")
-SETTINGS = ("grammar_engine", "languagetool_url", "dialect", "vocabulary")
+SETTINGS = ("languagetool_url", "dialect", "vocabulary")
 OPTIONS = {
     "timeout": {"type": "number", "minimum": 1, "maximum": 300, "default": 15,
                 "description": "seconds to wait for the server (each request; connection included)"},
@@ -56,8 +56,6 @@ def category_of(rule_category: str, issue_type: str) -> str:
 
 
 def check(document: Document, options: dict[str, Any]) -> Iterator[Problem]:
-    if options.get("grammar_engine") != "languagetool":
-        return
     doc = document
     prof = _dialect.profile(doc, options.get("dialect"))
     lt = client(server_url(options.get("languagetool_url")), LANGUAGES.get(prof.dialect, "en-US"),

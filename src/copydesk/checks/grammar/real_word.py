@@ -27,7 +27,7 @@ ID = "grammar.real-word"
 CATEGORY = "spelling"
 SEVERITY = "warning"
 FIX = "unsafe"  # the likelier neighbour word: may change meaning (copydesk.fixes)
-SETTINGS = ("grammar_engine", "vocabulary")
+SETTINGS = ("vocabulary",)
 OPTIONS = {
     "rare_zipf": {"type": "number", "minimum": 0, "maximum": 8, "default": 2.5,
                   "description": "a word rarer than this (wordfreq Zipf scale) is a candidate"},
@@ -87,8 +87,6 @@ def best_neighbour(word: str, common: float, gap: float, context: set[str] = fro
 
 
 def check(document: Document, options: dict[str, Any]) -> Iterator[Problem]:
-    if (options.get("grammar_engine") or "harper") == "none":
-        return
     doc = document
     vocab = vocabulary(options.get("vocabulary"))
     rare = float(options.get("rare_zipf", 2.5))

@@ -19,13 +19,11 @@ from copydesk.findings import Problem
 ID = "grammar.rejected-term"
 CATEGORY = "style"
 SEVERITY = "warning"
-SETTINGS = ("grammar_engine", "vocabulary")
+SETTINGS = ("vocabulary",)
 OPTIONS: dict[str, Any] = {}
 
 
 def check(document: Document, options: dict[str, Any]) -> Iterator[Problem]:
-    if options.get("grammar_engine") == "none":
-        return
     vocab = vocabulary(options.get("vocabulary"))
     if vocab.reject is None:
         return

@@ -1,4 +1,4 @@
-"""``copydesk vocab suggest``: unknown words that recur across a corpus, for the vocabulary."""
+"""``copydesk vocab suggest``: unknown words that recur across a corpus, for the vocabulary (a command, not a check)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,8 @@ def suggest(paths: list[str], config: Any, min_count: int = 2) -> list[tuple[str
     them by word, keeps the recurring ones and sorts them most frequent first. A word seen
     both capitalised and in lower case is suggested in lower case (which accepts both).
     """
-    from copydesk.engine import Selection, lint_paths
+    from copydesk.lint import Selection
+    from copydesk.runner import lint_paths
 
     results = lint_paths(paths, config, Selection(select=SPELLING_RULES))
     count: Counter[str] = Counter()

@@ -1,0 +1,144 @@
+"""The run: discover -> per-document stage (cached) -> corpus stage -> findings, on any executor.
+
+1. **Discover** the files (missing paths become ``input.missing`` results).
+2. **Per-document stage**, with the cache in front: a file whose text and configuration were
+   linted before is taken from the cache (parsed document, findings and corpus summaries); the
+   others go to the executor, which runs :class:`copydesk.executors.Job` on each (serial, process
+   pool or Dask: :func:`executor_for`) and writes the cache where it ran.
+3. **Corpus stage**: each corpus check's ``check(corpus, options)`` over the summaries, through
+   the executor's session (in memory here; on the cluster for Dask). A failing check is reported
+   on every parsed document.
+4. **Findings** for the corpus problems are placed by the session, then every file's findings
+   are sorted and their fingerprints made unique (:func:`finalize`).
+
+The runner knows no particular check: checks reach it only through the registry's contract.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections import defaultdict
+from typing import Any, Callable, Iterable
+
+from copydesk.executors import Job, local_executor
+from copydesk.findings import Finding
+from copydesk.inputs import InputError, InputFile, discover, read
+from copydesk.lint import Selection, check_options, corpus_summaries, enabled_checks
+from copydesk.results import FileResult, error_entry, failed_file
+
+
+def finalize(results: Iterable[FileResult]) -> list[FileResult]:
+    out = sorted(results, key=lambda r: r.path)
+    for r in out:
+        r.findings.sort(key=Finding.sort_key)
+        seen: dict[str, int] = {}
+        for f in r.findings:
+            n = seen.get(f.fingerprint, 0)
+            seen[f.fingerprint] = n + 1
+            if n:
+                f.fingerprint = f"{f.fingerprint}-{n + 1}"
+    return out
+
+
+def missing_results(missing: list[tuple[str, str]]) -> list[FileResult]:
+    """Results for paths that do not exist: an error entry and an ``input.missing`` finding each."""
+    return [failed_file(path, message, "input.missing") for path, message in missing]
+
+
+def _from_cache(job: Job, files: list[InputFile], progress: Callable[[str], Any] | None
+                ) -> tuple[dict[int, FileResult], list[tuple[int, InputFile, str | None]]]:
+    """Cache hits (and unreadable files) by index, and the rest to lint: ``(index, file, text)``
+    with the text already read when the cache needed it (else None: the executor reads it)."""
+    done: dict[int, FileResult] = {}
+    todo: list[tuple[int, InputFile, str | None]] = []
+    cache = job.cache
+    for i, file in enumerate(files):
+        if cache is None:
+            todo.append((i, file, None))
+            continue
+        try:
+            text = read(file)
+        except InputError as exc:
+            done[i] = failed_file(file.path, str(exc))
+            continue
+        hit = cache.get(cache.key(file.path, text), file.path, text)
+        if hit is None:
+            todo.append((i, file, text))
+            continue
+        wanted = {s.id for s, _ in enabled_checks(job.config, "", "corpus", job.selection)} - set(hit.summaries)
+        if wanted and hit.document is not None:  # a summary the cache could not store: made again
+            hit.summaries.update(corpus_summaries(hit.document, job.config, job.selection, hit.summary_failures,
+                                                 wanted))
+        done[i] = hit
+        if progress:
+            progress(file.path)
+    return done, todo
+
+
+def corpus_stage(job: Job, session: Any, results: list[FileResult]) -> None:
+    """Run the corpus checks over the per-document results' summaries and place their findings."""
+    config, selection = job.config, job.selection
+    parsed = [r for r in results if r.format is not None]  # documents that parsed (format is None otherwise)
+    paths = {r.path for r in parsed}
+    problems: dict[str, list[tuple[Any, Any, Any]]] = defaultdict(list)
+    for spec, cc in enabled_checks(config, "", "corpus", selection):
+        opts = check_options(spec, cc, config)
+        try:
+            failed = next((r.summary_failures[spec.id] for r in parsed if spec.id in r.summary_failures), None)
+            if failed is not None:
+                raise _SummaryFailed(failed)
+            found = list(spec.func(session.corpus(spec.id, results), opts))
+        except Exception as exc:  # noqa: BLE001 - one failing corpus check must not lose the rest
+            reason = str(exc) if isinstance(exc, _SummaryFailed) else f"{type(exc).__name__}: {exc}"
+            trace = traceback.format_exc() if job.verbose else None
+            for r in parsed:
+                r.errors.append(error_entry(spec.id, f"corpus check {spec.id} failed: {reason}", trace))
+            continue
+        for p in found:
+            if p.path in paths:
+                problems[p.path].append((spec, config.for_path(p.path).get(spec.id, cc), p))
+    session.place(dict(problems), results, selection)
+
+
+class _SummaryFailed(Exception):
+    """A corpus check whose ``summarise`` raised on some document (the message says how)."""
+
+
+def lint_paths(paths: list[str], config: Any, selection: Selection | None = None, verbose: bool = False,
+               progress: Callable[[str], Any] | None = None, jobs: int = 1, cache: Any = None,
+               executor: Any = None) -> list[FileResult]:
+    """Lint files and folders; unreadable or missing inputs become error entries.
+
+    ``executor`` (default: :func:`copydesk.executors.local_executor` of ``jobs``) decides where the
+    per-document stage runs, ``cache`` (a :class:`copydesk.cache.Cache`) reuses earlier
+    per-document results; neither changes the output.
+    """
+    files, missing = discover(paths, config.exclude)
+    job = Job(config, selection or Selection(), verbose, cache)
+    return finalize(missing_results(missing) + _run(job, executor or local_executor(jobs), files, {}, progress))
+
+
+def lint_texts(texts: dict[str, str], config: Any, selection: Selection | None = None, verbose: bool = False,
+               executor: Any = None) -> list[FileResult]:
+    """:func:`lint_paths` for documents held in memory (``path -> text``; nothing is read or cached)."""
+    files = [InputFile(path, path) for path in sorted(texts)]
+    job = Job(config, selection or Selection(), verbose)
+    return finalize(_run(job, executor or local_executor(1), files, texts, None))
+
+
+def _run(job: Job, executor: Any, files: list[InputFile], texts: dict[str, str],
+         progress: Callable[[str], Any] | None) -> list[FileResult]:
+    """Per-document results of ``files`` (texts given or read), then the corpus stage over them."""
+    if not files:
+        return []
+    if texts:
+        done: dict[int, FileResult] = {}
+        todo = [(i, f, texts[f.path]) for i, f in enumerate(files)]
+    else:
+        done, todo = _from_cache(job, files, progress)
+    with executor.session(job, files) as session:
+        for (i, _, _), res in zip(todo, session.run(todo, progress)):
+            done[i] = res
+        per_document = [done[i] for i in range(len(files))]
+        corpus_stage(job, session, per_document)
+    return per_document
