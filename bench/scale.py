@@ -120,6 +120,11 @@ def main(argv: list[str] | None = None) -> int:
         return ["check", *sites(root, n), *common, "--engine", "dask", "--scheduler", address, *out]
 
     rows: list[tuple[str, int, float, float]] = []
+
+    def row(name: str, n: int, wall: float, rss: float) -> None:
+        rows.append((name, n, wall, rss))
+        print(f"{name}, {n} documents: {wall:.1f} s, {n / wall:.1f} documents/s, client peak {rss:.0f} MiB "
+              f"(load {os.getloadavg()[0]:.1f})", file=sys.stderr, flush=True)
     with distributed.LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True,
                                   dashboard_address=":0") as cluster, distributed.Client(cluster) as client:
         address = cluster.scheduler_address
@@ -129,10 +134,10 @@ def main(argv: list[str] | None = None) -> int:
             local_json = work / "local.json"
             wall, rss, _ = run(["check", *sites(root, n), *common, "--jobs", "1", "--format", "json",
                                 "--output", str(local_json)], work)
-            rows.append(("local engine, 1 process", n, wall, rss))
+            row("local engine, 1 process", n, wall, rss)
             run(dask_args(address, n, "warm"), work)  # the workers build the configuration once
             wall, rss, _ = run(dask_args(address, n, f"{n}"), work)
-            rows.append((f"dask, {args.workers} worker{'s' if args.workers > 1 else ''}", n, wall, rss))
+            row(f"dask, {args.workers} worker{'s' if args.workers > 1 else ''}", n, wall, rss)
             if args.mode == "shards":
                 merged = work / "merged.json"
                 run(["report", "merge", str(work / f"out-{n}"), "--format", "json", "--output", str(merged),
@@ -146,8 +151,7 @@ def main(argv: list[str] | None = None) -> int:
                 return 1
         for n in sizes:
             wall, rss, _ = run(dask_args(address, n, f"{n}"), work)
-            rows.append((f"dask, {args.workers} worker{'s' if args.workers > 1 else ''}", n, wall, rss))
-            print(f"{n}: {wall:.0f} s, client peak {rss:.0f} MiB (load {os.getloadavg()[0]:.1f})", file=sys.stderr)
+            row(f"dask, {args.workers} worker{'s' if args.workers > 1 else ''}", n, wall, rss)
 
     print(f"profile {args.profile}, --select {args.select}, --mode {args.mode}; {os.cpu_count()} cores; "
           f"Python {sys.version.split()[0]}; load average {os.getloadavg()[0]:.1f}\n")

@@ -35,7 +35,9 @@ import os
 import sys
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, NamedTuple
+
+import numpy as np
 
 from copydesk.clusters import MAX_BUCKET, UnionFind, components, estimate
 from copydesk.corpus import KINDS, Member, canonical
@@ -76,6 +78,52 @@ def _digest(text: str) -> str:
 def _text(path: str, source: tuple[str, str]) -> str:
     kind, value = source
     return value if kind == "text" else read(InputFile(path, value))
+
+
+class Placing:
+    """What placing a corpus problem needs of a parsed document, without the parse: its line
+    starts, its sentences' spans and its suppressions (the text is read again, and checked
+    against its digest). The lint task keeps one per document, so the last stage re-parses nothing."""
+
+    __slots__ = ("lines", "starts", "ends", "suppressions")
+
+    def __init__(self, doc: Any) -> None:
+        from copydesk.suppression import Suppressions
+
+        self.lines = np.asarray(doc.lines.starts, np.int64)
+        self.starts = np.fromiter((s.start for s in doc.sentences), np.int64, len(doc.sentences))
+        self.ends = np.fromiter((s.end for s in doc.sentences), np.int64, len(doc.sentences))
+        self.suppressions = Suppressions(doc)
+
+    def view(self, path: str, text: str) -> "_Placed":
+        return _Placed(path, text, self)
+
+
+class _Sentence(NamedTuple):
+    start: int
+    end: int
+
+
+@dataclass
+class _Placed:
+    """A document as :func:`copydesk.lint.make_finding` reads it (path, text, position,
+    sentence_at), answered from a :class:`Placing` as :class:`copydesk.document.Document` would."""
+
+    path: str
+    text: str
+    placing: Placing
+
+    def position(self, offset: int) -> tuple[int, int]:
+        lines = self.placing.lines
+        line = int(np.searchsorted(lines, offset, side="right")) - 1
+        return line + 1, offset - int(lines[line]) + 1
+
+    def sentence_at(self, offset: int) -> _Sentence | None:
+        p = self.placing
+        i = int(np.searchsorted(p.starts, offset, side="right")) - 1
+        if i >= 0 and offset < p.ends[i]:
+            return _Sentence(int(p.starts[i]), int(p.ends[i]))
+        return None
 
 
 @dataclass
@@ -151,11 +199,19 @@ def materialise_part(recipe: Any, fingerprint: str, selection: Selection,
 
 
 # -- the corpus on the cluster ------------------------------------------------------------------
-# The shuffles move compact records (plain tuples of ints, strings and signature bytes: a
-# summary passage costs ~30x more to pickle); the client then fetches the passages of the
-# clusters only.
+# The shuffles move records packed in NumPy arrays (a group's hash, a key, document and passage
+# indices: 24-32 bytes a passage, no Python object per record); the client then fetches the
+# passages of the clusters only.
 
 Ref = tuple[int, int]  # (document index, passage index)
+
+EXACT = np.dtype([("g", "u8"), ("k", "u8"), ("i", "i4"), ("j", "i4")])      # group hash, exact key
+BAND = np.dtype([("g", "u8"), ("k", "u8"), ("i", "i4"), ("j", "i4"), ("x", "u8")])  # band key; x: exact
+
+
+def _group_hash(group: str) -> int:
+    """A stable 64-bit id of a group (the same in every process; a collision needs ~2^32 groups)."""
+    return int.from_bytes(hashlib.blake2b(group.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
 
 
 def _passages(part: Part, sid: str, kind: str) -> Iterator[tuple[int, int, Any, Any]]:
@@ -164,35 +220,73 @@ def _passages(part: Part, sid: str, kind: str) -> Iterator[tuple[int, int, Any, 
             yield i, j, s, p
 
 
-def _exact_records(part: Part, sid: str, kind: str) -> list[tuple[tuple[str, int], int, int]]:
-    return [((s.group, p.key), i, j) for i, j, s, p in _passages(part, sid, kind)]
+def _exact_records(part: Part, sid: str, kind: str) -> np.ndarray:
+    """One EXACT record per passage of this part's summaries."""
+    chunks = []
+    for i, s in part.summaries.get(sid, ()):
+        passages = getattr(s, KINDS[kind])
+        n = len(passages)
+        if n:
+            rec = np.empty(n, EXACT)
+            rec["g"], rec["k"], rec["i"], rec["j"] = _group_hash(s.group), passages.key, i, np.arange(n)
+            chunks.append(rec)
+    return np.concatenate(chunks) if chunks else np.empty(0, EXACT)
 
 
-def _exact_refs(kv: tuple[Any, list[tuple[Any, int, int]]]) -> list[Ref]:
-    return sorted((i, j) for _, i, j in kv[1]) if len(kv[1]) > 1 else []
-
-
-def _band_records(part: Part, sid: str) -> list[tuple[tuple[str, int], int, int, int]]:
-    """((group, band key), doc, passage, exact key) for this part's first sentence per exact key
-    (all copies of a sentence share its bands, so each bucket still holds the corpus-wide first one)."""
-    seen: set[tuple[str, int]] = set()
-    out = []
-    for i, j, s, p in _passages(part, sid, "sentence"):
-        if (s.group, p.key) in seen:
-            continue
-        seen.add((s.group, p.key))
-        out.extend(((s.group, band), i, j, p.key) for band in p.bands)
+def _band_records(part: Part, sid: str) -> np.ndarray:
+    """BAND records (one per LSH band) of this part's first sentence per (group, exact key): all
+    copies of a sentence share its bands, so each bucket still holds the corpus-wide first one."""
+    sents, bands = [], []
+    for i, s in part.summaries.get(sid, ()):
+        n = len(s.sentences)
+        if n and s.sentences.bands is not None:
+            rec = np.empty(n, EXACT)
+            rec["g"], rec["k"], rec["i"], rec["j"] = _group_hash(s.group), s.sentences.key, i, np.arange(n)
+            sents.append(rec)
+            bands.append(s.sentences.bands)
+    if not sents:
+        return np.empty(0, BAND)
+    sent, band = np.concatenate(sents), np.concatenate(bands)  # sentences in (document, passage) order
+    first = np.sort(np.unique(sent[["g", "k"]], return_index=True)[1])
+    sent, band = sent[first], band[first]
+    nb = band.shape[1]
+    out = np.empty(len(sent) * nb, BAND)
+    for name in ("g", "i", "j"):
+        out[name] = np.repeat(sent[name], nb)
+    out["x"], out["k"] = np.repeat(sent["k"], nb), band.reshape(-1)
     return out
 
 
-def _bucket(kv: tuple[Any, list[tuple[Any, int, int, int]]]) -> list[Ref]:
-    """An LSH bucket's candidates, as in :func:`copydesk.clusters.near_clusters`: the first sentence per exact
-    key, in corpus order, at most ``MAX_BUCKET``; nothing when fewer than two."""
-    reps: dict[int, Ref] = {}
-    for _, i, j, key in sorted(kv[1], key=lambda r: (r[1], r[2])):
-        reps.setdefault(key, (i, j))
-    members = sorted(reps.values())[:MAX_BUCKET]
-    return members if len(members) > 1 else []
+def _groups(rec: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``rec`` sorted by (group, key, document, passage), and the start of each (group, key) run."""
+    rec = rec[np.lexsort((rec["j"], rec["i"], rec["k"], rec["g"]))]
+    new = np.ones(len(rec), bool)
+    new[1:] = (rec["g"][1:] != rec["g"][:-1]) | (rec["k"][1:] != rec["k"][:-1])
+    return rec, np.flatnonzero(new)
+
+
+def _exact_refs(rec: np.ndarray) -> list[list[Ref]]:
+    """Passages sharing a (group, exact key), two or more, in (document, passage) order."""
+    rec, starts = _groups(rec)
+    ends = np.append(starts[1:], len(rec))
+    out = []
+    for a, b in zip(starts[ends - starts > 1].tolist(), ends[ends - starts > 1].tolist()):
+        out.append(list(zip(rec["i"][a:b].tolist(), rec["j"][a:b].tolist())))
+    return out
+
+
+def _bucket(rec: np.ndarray) -> list[list[Ref]]:
+    """LSH buckets' candidates, as in :func:`copydesk.clusters.near_clusters`: the first sentence per exact key,
+    in corpus order, at most ``MAX_BUCKET``; buckets of fewer than two are dropped."""
+    rec, starts = _groups(rec)
+    ends = np.append(starts[1:], len(rec))
+    out = []
+    for a, b in zip(starts[ends - starts > 1].tolist(), ends[ends - starts > 1].tolist()):
+        run = rec[a:b]
+        firsts = np.sort(np.unique(run["x"], return_index=True)[1])[:MAX_BUCKET]  # rows in corpus order
+        if len(firsts) > 1:
+            out.append(list(zip(run["i"][firsts].tolist(), run["j"][firsts].tolist())))
+    return out
 
 
 def _verify(buckets: list[list[Ref]], sigs: dict[Ref, Any], threshold: float) -> Iterator[tuple[Ref, Ref]]:
@@ -207,23 +301,18 @@ def _verify(buckets: list[list[Ref]], sigs: dict[Ref, Any], threshold: float) ->
                     yield members[a], members[b]
 
 
-def _split(sid: str, records: Callable[..., list[Any]], args: tuple[Any, ...], n_out: int,
-           *parts: Part) -> list[list[Any]]:
-    """Map side of the shuffle: records of some parts, by partition (their key's int modulo)."""
-    out: list[list[Any]] = [[] for _ in range(n_out)]
-    for part in parts:
-        for rec in records(part, sid, *args):
-            out[rec[0][1] % n_out].append(rec)
-    return out
+def _split(sid: str, records: Callable[..., np.ndarray], args: tuple[Any, ...], n_out: int,
+           *parts: Part) -> list[np.ndarray]:
+    """Map side of the shuffle: the records of some parts, by partition (their key modulo)."""
+    rec = np.concatenate([records(part, sid, *args) for part in parts])
+    dest = (rec["k"] % np.uint64(n_out)).astype(np.int64)
+    rec = rec[np.argsort(dest, kind="stable")]
+    return np.split(rec, np.cumsum(np.bincount(dest, minlength=n_out))[:-1])
 
 
-def _reduce(reducer: Callable[[Any], Any], *slices: list[Any]) -> list[Any]:
-    """Reduce side of the shuffle: records grouped by key, each group through ``reducer``."""
-    groups: dict[Any, list[Any]] = defaultdict(list)
-    for records in slices:
-        for rec in records:
-            groups[rec[0]].append(rec)
-    return [r for r in map(reducer, groups.items()) if r]
+def _reduce(reducer: Callable[[np.ndarray], list[Any]], *slices: np.ndarray) -> list[Any]:
+    """Reduce side of the shuffle: one partition's records, grouped by key in ``reducer``."""
+    return reducer(np.concatenate(slices))
 
 
 def _pick(part: Part, sid: str, kind: str, refs: set[Ref]) -> list[Member]:
@@ -251,10 +340,11 @@ class DaskCorpus:
         self.client, self.sid, self.parts, self.size = client, sid, parts, size
         self._home = {i: k for k, (_, indices) in enumerate(parts) for i in indices}
 
-    def _shuffle(self, records: Callable[..., list[Any]], args: tuple[Any, ...],
-                 reducer: Callable[[Any], Any]) -> list[Any]:
-        """Futures of a hash shuffle on the cluster: ``records(part, sid, *args)`` yields ``((group,
-        int key), ...)`` tuples; every group of one key meets in one ``reducer`` call on a worker.
+    def _shuffle(self, records: Callable[..., np.ndarray], args: tuple[Any, ...],
+                 reducer: Callable[[np.ndarray], list[Any]]) -> list[Any]:
+        """Futures of a hash shuffle on the cluster: ``records(part, sid, *args)`` packs a part's
+        records (fields ``g``, ``k``: group hash and key); all records of one (group, key) meet in
+        one partition, whose ``reducer`` returns what the client gathers.
         Parts are mapped in groups, so tasks stay ~(2 x threads)^2 + parts / 64 x 2 x threads."""
         import operator
 
