@@ -128,23 +128,26 @@ class _Placed:
 
 @dataclass
 class Part:
-    """What one lint task leaves on its worker: results without documents, and summaries."""
+    """What one lint task leaves on its worker until the last stage: its files' results (without
+    documents), and for each parsed document its digest, its :class:`Placing` and its summaries."""
 
     results: list[tuple[int, FileResult]] = field(default_factory=list)
     digests: dict[int, str] = field(default_factory=dict)   # documents that parsed
+    placings: dict[int, Placing] = field(default_factory=dict)
     summaries: dict[str, list[tuple[int, Any]]] = field(default_factory=dict)  # check id -> (index, summary)
 
 
-def _add(part: Part, index: int, result: FileResult, text: str) -> None:
-    """File ``index``'s per-document result into ``part``: the summaries stay, the document goes."""
-    result.document = None
-    part.results.append((index, result))
-    if result.format is None:
+def _add(part: Part, index: int, result: FileResult | None, text: str, doc: Any, summaries: dict[str, Any]) -> None:
+    """File ``index`` into ``part``: its result (None: it stays where it is) and, when it parsed,
+    what the corpus stage and the last stage need of the document."""
+    if result is not None:
+        part.results.append((index, result))
+    if doc is None:
         return
     part.digests[index] = _digest(text)
-    for sid, summary in result.summaries.items():
+    part.placings[index] = Placing(doc)
+    for sid, summary in summaries.items():
         part.summaries.setdefault(sid, []).append((index, summary))
-    result.summaries = {}
 
 
 def lint_part(recipe: Any, fingerprint: str, selection: Selection, verbose: bool, cache_args: Any,
@@ -158,44 +161,90 @@ def lint_part(recipe: Any, fingerprint: str, selection: Selection, verbose: bool
         except InputError as exc:
             part.results.append((index, failed_file(path, str(exc))))
             continue
-        _add(part, index, job((path, text)), text)
+        result = job((path, text))
+        doc, result.document = result.document, None
+        _add(part, index, result, text, doc, result.summaries)
+        result.summaries = {}
     return part
 
 
-def part_overview(part: Part) -> tuple[list[tuple[int, FileResult]], dict[int, str], dict[str, int]]:
-    """What the client gathers from a lint task (no documents, no summaries)."""
-    return part.results, part.digests, {k: len(v) for k, v in part.summaries.items()}
+class Pending:
+    """A file's result while it stays on a worker: what the corpus stage reads of it (path,
+    format, why a summary failed) and the errors it adds; the rest joins it in the last stage."""
+
+    __slots__ = ("path", "format", "summary_failures", "errors")
+    document = None
+
+    def __init__(self, path: str, format: str | None, summary_failures: dict[str, str]) -> None:
+        self.path, self.format, self.summary_failures, self.errors = path, format, summary_failures, []
 
 
-def materialise_part(recipe: Any, fingerprint: str, selection: Selection,
-                     items: list[tuple[str, tuple[str, str], str, list[tuple[str, Any]]]]
-                     ) -> list[tuple[str, list[Finding], str | None]]:
-    """Stage 3 on a worker: corpus problems -> findings, on the re-read and re-parsed document."""
-    from copydesk.parsing import parse
+_NONE: dict[str, str] = {}  # the summary failures of almost every file (never written to)
+
+
+def part_overview(part: Part) -> tuple[list[tuple[int, str | None, dict[str, str]]], dict[str, int]]:
+    """What the client gathers from a lint task: per file its format and summary failures, and
+    how many summaries each corpus check has (no findings, no documents, no summaries)."""
+    return ([(i, r.format, r.summary_failures or None) for i, r in part.results],
+            {k: len(v) for k, v in part.summaries.items()})
+
+
+def finish_part(recipe: Any, fingerprint: str, selection: Selection, part: Part,
+                extra: dict[int, tuple[list[tuple[str, Any]], list[dict[str, Any]], tuple[str, str] | None]]
+                ) -> list[tuple[int, FileResult]]:
+    """Stage 3 on the worker that holds ``part``: its files' results with their corpus findings
+    (``extra[index]``: problems, placed with the document's :class:`Placing` on its text read
+    again and checked against its digest) and corpus errors added. New objects: a retried task
+    finds ``part`` as it was."""
     from copydesk.profiles import worker_config
-    from copydesk.suppression import Suppressions
 
     config = worker_config(recipe, fingerprint)
     out = []
-    for path, source, digest, problems in items:
-        try:
-            text = _text(path, source)
-            if _digest(text) != digest:
-                raise InputError(f"{path}: changed while it was being linted; run copydesk again")
-        except InputError as exc:
-            out.append((path, [], str(exc)))
-            continue
-        doc = parse(path, text)
-        sup = Suppressions(doc)
-        findings = []
-        for sid, p in problems:
-            spec = config.specs[sid]
-            file_cc = config.for_path(path).get(sid, config.for_path("")[sid])
-            f = make_finding(doc, spec, file_cc, p)
-            if keep(f, sup, selection):
-                findings.append(f)
-        out.append((path, findings, None))
+    for index, res in part.results:
+        problems, errors, source = extra.get(index, ((), (), None))
+        res = dataclasses.replace(res, findings=list(res.findings), errors=list(res.errors))
+        if problems and source is not None:
+            try:
+                text = _text(res.path, source)
+                if _digest(text) != part.digests[index]:
+                    raise InputError(f"{res.path}: changed while it was being linted; run copydesk again")
+            except InputError as exc:
+                res.errors.append(error_entry(None, str(exc)))
+            else:
+                placing = part.placings[index]
+                doc = placing.view(res.path, text)
+                for sid, p in problems:
+                    spec = config.specs[sid]
+                    f = make_finding(doc, spec, config.for_path(res.path).get(sid, config.for_path("")[sid]), p)
+                    if keep(f, placing.suppressions, selection):
+                        res.findings.append(f)
+        res.errors.extend(errors)
+        out.append((index, res))
     return out
+
+
+def finish_lines(recipe: Any, fingerprint: str, selection: Selection, part: Part,
+                 extra: dict[int, Any]) -> tuple[list[str], Any]:
+    """:func:`finish_part`, finalized and as shard lines (compact to move), with their tally."""
+    from copydesk.runner import finalize
+    from copydesk.shards import Tally, entry_line
+
+    tally, lines = Tally(), []
+    for res in finalize(r for _, r in finish_part(recipe, fingerprint, selection, part, extra)):
+        tally.add(res)
+        lines.append(entry_line(res))
+    return lines, tally
+
+
+def write_lines(url: str, index: int, *finished: tuple[list[str], Any]) -> Any:
+    """One shard of the finished lines of some consecutive parts; their summed tally."""
+    from copydesk.shards import Tally, write_shard_lines
+
+    tally = Tally()
+    for _, t in finished:
+        tally.update(t)
+    write_shard_lines(url, index, (line for lines, _ in finished for line in lines))
+    return tally
 
 
 # -- the corpus on the cluster ------------------------------------------------------------------
@@ -453,28 +502,33 @@ class DaskExecutor:
             scheduler, workers, inputs, batch_size, client
 
     @contextlib.contextmanager
-    def session(self, job: Job, files: list[InputFile]) -> Iterator["DaskSession"]:
+    def session(self, job: Job, files: list[InputFile], output: str | None = None) -> Iterator["DaskSession"]:
         if getattr(job.config, "recipe", None) is None:
             raise ValueError("the dask executor needs a configuration built from a ConfigRecipe (profiles.build_config)")
         ctx = contextlib.nullcontext(self.client) if self.client is not None else connect(self.scheduler, self.workers)
         with ctx as client:
-            yield DaskSession(client, job, files, self.inputs, self.batch_size)
+            yield DaskSession(client, job, files, self.inputs, self.batch_size, output)
 
 
 class DaskSession:
-    """One run on a cluster: lint tasks leave their summaries on the workers (``parts``), the
-    corpus checks work on them there, and corpus findings are placed where the files are read."""
+    """One run on a cluster: lint tasks leave their results and summaries on the workers
+    (``parts``); the client keeps a :class:`Pending` per file. The corpus checks work on the
+    summaries there, and the last stage adds the corpus findings to each part's results where
+    they are: it sends them back (:meth:`place`) or, with an ``output``, writes them as shards
+    (:meth:`write`) and the client only ever sees their tally."""
 
-    def __init__(self, client: Any, job: Job, files: list[InputFile], inputs: str, batch_size: int) -> None:
+    def __init__(self, client: Any, job: Job, files: list[InputFile], inputs: str, batch_size: int,
+                 output: str | None = None) -> None:
         self.client, self.job, self.files, self.inputs, self.batch_size = client, job, files, inputs, batch_size
+        self.output = output
         config = job.config
         self.recipe, self.fingerprint = config.recipe, config.fingerprint()
         cache = job.cache
         self.cache_args = (cache.directory, cache.salt) if cache is not None else None
         self.parts: list[tuple[Any, list[int]]] = []  # (future of a Part, its file indices)
-        self.digests: dict[int, str] = {}
         self.counts: Counter[str] = Counter()
         self._hits_placed = False
+        self._problems: dict[int, list[tuple[str, Any]]] = {}  # file index -> (check id, problem)
 
     def _source(self, file: InputFile) -> tuple[str, str]:
         # workers have their own working folder: they get absolute paths (the same on every machine)
@@ -524,7 +578,7 @@ class DaskSession:
         for overview in done:
             part, batch_indices = pending.pop(overview)
             try:
-                rows, digs, n = overview.result()
+                rows, n = overview.result()
             except Exception as exc:  # noqa: BLE001 - a worker died (KilledWorker) or the task kept failing
                 if len(batch_indices) > 1:
                     queue.extend([i] for i in reversed(batch_indices))  # again, one file per task
@@ -535,9 +589,8 @@ class DaskSession:
                     collect(batch_indices[0], failed_file(path, message, "input.worker-failed"))
                 submit_next()
                 continue
-            for i, res in rows:
-                collect(i, res)
-            self.digests.update(digs)
+            for i, fmt, failures in rows:
+                collect(i, Pending(self.files[i].path, fmt, failures or _NONE))
             self.counts.update(n)
             self.parts.append((part, batch_indices))
             submit_next()
@@ -550,11 +603,9 @@ class DaskSession:
         self._hits_placed = True
         hits = [(i, r) for i, r in enumerate(results) if r.document is not None]
         for k in range(0, len(hits), self.batch_size):
-            part = Part()
+            part = Part()  # their results stay here: only what the corpus stage needs goes
             for i, r in hits[k:k + self.batch_size]:
-                res = FileResult(r.path, r.format, summaries=r.summaries, summary_failures=r.summary_failures)
-                _add(part, i, res, r.document.text)
-            self.digests.update(part.digests)
+                _add(part, i, None, r.document.text, r.document, r.summaries)
             for sid, summaries in part.summaries.items():
                 self.counts[sid] += len(summaries)
             self.parts.append((self.client.scatter(part), [i for i, _ in hits[k:k + self.batch_size]]))
@@ -564,30 +615,76 @@ class DaskSession:
         self._place_hits(results)
         return DaskCorpus(self.client, check_id, self.parts, self.counts[check_id])
 
-    def place(self, problems: dict[str, list[tuple[Any, Any, Any]]], results: list[FileResult],
+    def place(self, problems: dict[str, list[tuple[Any, Any, Any]]], results: list[Any],
               selection: Selection) -> None:
-        """Stage 3: each file with corpus problems is re-read and re-parsed on a worker."""
+        """Stage 3: corpus problems join the results. Files linted on the workers are finished
+        there (``results[i]``, a :class:`Pending`, becomes the file's result), unless the session
+        writes shards (:meth:`write` finishes them); cache hits are placed here, on their document."""
         index = {f.path: i for i, f in enumerate(self.files)}
-        paths = sorted((p for p in problems if index[p] in self.digests), key=index.__getitem__)
+        here: dict[str, list[tuple[Any, Any, Any]]] = {}
+        for path, found in problems.items():
+            i = index[path]
+            if isinstance(results[i], Pending):
+                self._problems[i] = [(spec.id, p) for spec, _, p in found]
+            elif results[i].document is not None:
+                here[path] = found
+        if here:
+            from copydesk.executors import place_on_documents
+
+            place_on_documents(here, results, selection)
+        if self.output is None:
+            for future in self._finish(finish_part, results):
+                for i, res in future.result():
+                    results[i] = res
+
+    def _finish(self, func: Callable[..., Any], results: list[Any]) -> list[Any]:
+        """``func`` on every part that holds results, with its files' problems, errors and sources."""
         futures = []
-        for chunk in (paths[k:k + self.batch_size] for k in range(0, len(paths), self.batch_size)):
-            items = []
-            for path in chunk:
-                i = index[path]
-                try:
-                    source = self._source(self.files[i])
-                except InputError as exc:
-                    results[i].errors.append(error_entry(None, str(exc)))
+        for part, indices in self.parts:
+            extra = {}
+            for i in indices:
+                res = results[i]
+                if not isinstance(res, Pending):
                     continue
-                items.append((path, source, self.digests[i], [(spec.id, p) for spec, _, p in problems[path]]))
-            futures.append(self.client.submit(materialise_part, self.recipe, self.fingerprint, selection,
-                                              items, retries=RETRIES, pure=False))
-        for future in futures:
-            for path, findings, err in future.result():
-                res = results[index[path]]
-                res.findings.extend(findings)
-                if err:
-                    res.errors.append(error_entry(None, err))
+                problems = self._problems.pop(i, ())
+                if problems or res.errors:
+                    try:
+                        source = self._source(self.files[i]) if problems else None
+                    except InputError as exc:  # inputs="text": read here
+                        source, problems = None, ()
+                        res.errors.append(error_entry(None, str(exc)))
+                    extra[i] = (problems, res.errors, source)
+            futures.append(self.client.submit(func, self.recipe, self.fingerprint, self.job.selection, part, extra,
+                                              retries=RETRIES, pure=False))
+        return futures
+
+    def write(self, results: list[Any], extra: list[FileResult]) -> Any:
+        """Stage 3 into shards (``self.output``): each part finished where it is, consecutive parts
+        written as one shard of about ``FILES_PER_SHARD`` files by a worker; then the files held
+        here (cache hits, files that could not be read, ``extra``) as the last shard, and the
+        manifest. Returns the tally of everything written."""
+        from copydesk.runner import finalize
+        from copydesk.shards import FILES_PER_SHARD, Tally, shard_name, write_manifest, write_shard
+
+        finished = self._finish(finish_lines, results)
+        writes, group, size = [], [], 0
+        for future, (_, indices) in zip(finished, self.parts):
+            group.append(future)
+            size += len(indices)
+            if size >= FILES_PER_SHARD or future is finished[-1]:
+                writes.append(self.client.submit(write_lines, self.output, len(writes), *group,
+                                                 retries=RETRIES, pure=False))
+                group, size = [], 0
+        tally = Tally()
+        for t in self.client.gather(writes):
+            tally.update(t)
+        names = [shard_name(k) for k in range(len(writes))]
+        local = [r for r in results if not isinstance(r, Pending)] + extra
+        if local:
+            tally.update(write_shard(self.output, len(names), finalize(local)))
+            names.append(shard_name(len(names)))
+        write_manifest(self.output, names, tally, self.job.config)
+        return tally
 
 
 def lint_paths_dask(paths: list[str], config: Any, selection: Selection | None = None, verbose: bool = False,
