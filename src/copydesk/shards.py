@@ -7,7 +7,7 @@ folder or any URL fsspec opens (``s3://bucket/audit``, ``gcs://...``, ``file:///
 
     OUT/part-000000.jsonl   one line per file: the JSON report's file entry ({"path", "format",
     OUT/part-000001.jsonl   "stats", "findings", "errors"}), findings in the JSON report's schema,
-    ...                     already sorted and fingerprinted; shards in path order
+    ...                     already sorted and fingerprinted; in path order within a shard
     OUT/manifest.json       written last: the shards, the summary, the configuration's recipe
 
 ``copydesk report merge OUT [PATH ...]`` reads the entries back (of the files under the given
