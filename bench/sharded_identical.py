@@ -59,8 +59,8 @@ def main(argv: list[str] | None = None) -> int:
             code_m, merged, _ = run(["report", "merge", out, "--format", "json"], cwd)
             same = merged == local and code_l == code_d == code_m
             failed += not same
-            files = len(os.listdir(os.path.join(cwd, target)))
-            print(f"{name}: {files} files, {local.count(b'\"rule\":')} findings, local {t_l:.1f} s, dask "
+            files, findings = len(os.listdir(os.path.join(cwd, target))), local.count(b'"rule":')
+            print(f"{name}: {files} files, {findings} findings, local {t_l:.1f} s, dask "
                   f"{t_d:.1f} s; merged shards {'byte-identical' if same else 'DIFFER'} (exit {code_l}/{code_d}/"
                   f"{code_m})", flush=True)
     print(f"load average {os.getloadavg()[0]:.1f}")
