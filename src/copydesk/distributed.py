@@ -226,7 +226,7 @@ def finish_part(recipe: Any, fingerprint: str, selection: Selection, part: Part,
 def finish_lines(recipe: Any, fingerprint: str, selection: Selection, part: Part,
                  extra: dict[int, Any]) -> tuple[list[str], Any]:
     """:func:`finish_part`, finalized and as shard lines (compact to move), with their tally."""
-    from copydesk.runner import finalize
+    from copydesk.results import finalize
     from copydesk.shards import Tally, entry_line
 
     tally, lines = Tally(), []
@@ -663,7 +663,7 @@ class DaskSession:
         written as one shard of about ``FILES_PER_SHARD`` files by a worker; then the files held
         here (cache hits, files that could not be read, ``extra``) as the last shard, and the
         manifest. Returns the tally of everything written."""
-        from copydesk.runner import finalize
+        from copydesk.results import finalize
         from copydesk.shards import FILES_PER_SHARD, Tally, shard_name, write_manifest, write_shard
 
         finished = self._finish(finish_lines, results)

@@ -143,7 +143,7 @@ class LocalSession:
     def write(self, results: list[FileResult], extra: list[FileResult]) -> Any:
         """The finished results as shards in ``self.output`` (:mod:`copydesk.shards`); their tally.
         This process held them all (the documents too, for the corpus findings) until now."""
-        from copydesk.runner import finalize
+        from copydesk.results import finalize
         from copydesk.shards import write_results
 
         return write_results(self.output, finalize(results + extra), self.job.config)

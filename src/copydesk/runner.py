@@ -21,23 +21,9 @@ from collections import defaultdict
 from typing import Any, Callable, Iterable
 
 from copydesk.executors import Job, local_executor
-from copydesk.findings import Finding
 from copydesk.inputs import InputError, InputFile, discover, read
 from copydesk.lint import Selection, check_options, corpus_summaries, enabled_checks
-from copydesk.results import FileResult, error_entry, failed_file
-
-
-def finalize(results: Iterable[FileResult]) -> list[FileResult]:
-    out = sorted(results, key=lambda r: r.path)
-    for r in out:
-        r.findings.sort(key=Finding.sort_key)
-        seen: dict[str, int] = {}
-        for f in r.findings:
-            n = seen.get(f.fingerprint, 0)
-            seen[f.fingerprint] = n + 1
-            if n:
-                f.fingerprint = f"{f.fingerprint}-{n + 1}"
-    return out
+from copydesk.results import FileResult, error_entry, failed_file, finalize
 
 
 def missing_results(missing: list[tuple[str, str]]) -> list[FileResult]:
