@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import traceback
 from collections import defaultdict
-from typing import Any, Callable, Iterable
+from typing import Any, Callable
 
 from copydesk.executors import Job, local_executor
 from copydesk.inputs import InputError, InputFile, discover, read
