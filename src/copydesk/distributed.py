@@ -32,7 +32,6 @@ import contextlib
 import dataclasses
 import hashlib
 import os
-import sys
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, NamedTuple
@@ -387,7 +386,9 @@ class DaskCorpus:
 
     def __init__(self, client: Any, sid: str, parts: list[tuple[Any, list[int]]], size: int) -> None:
         self.client, self.sid, self.parts, self.size = client, sid, parts, size
-        self._home = {i: k for k, (_, indices) in enumerate(parts) for i in indices}
+        self._home = np.full(max((max(idx) for _, idx in parts if idx), default=-1) + 1, -1, np.int32)
+        for k, (_, indices) in enumerate(parts):  # file index -> the part that holds its summary
+            self._home[indices] = k
 
     def _shuffle(self, records: Callable[..., np.ndarray], args: tuple[Any, ...],
                  reducer: Callable[[np.ndarray], list[Any]]) -> list[Any]:
@@ -412,16 +413,20 @@ class DaskCorpus:
         return [r for rs in self.client.gather(futures) for r in rs]
 
     def _members(self, kind: str, refs: Iterable[Ref]) -> dict[Ref, Member]:
-        """Fetch the passages ``refs`` from the parts that hold them (one string object per path)."""
+        """Fetch the passages ``refs`` from the parts that hold them."""
+        from distributed import as_completed
+
         wanted: dict[int, set[Ref]] = defaultdict(set)
         for ref in refs:
-            wanted[self._home[ref[0]]].add(ref)
+            wanted[int(self._home[ref[0]])].add(ref)
         futures = [self.client.submit(_pick, self.parts[k][0], self.sid, kind, r, pure=False)
                    for k, r in sorted(wanted.items())]
+        del wanted
         out: dict[Ref, Member] = {}
-        for members in self.client.gather(futures):
-            for m in members:
-                out[m.ref] = m._replace(path=sys.intern(m.path), group=sys.intern(m.group))
+        # one part's passages at a time (a path is one string per part: pickle shares it)
+        for future in as_completed(futures):
+            out.update((m.ref, m) for m in future.result())
+            future.release()
         return out
 
     def indices(self) -> list[int]:
