@@ -162,3 +162,15 @@ def test_dask_workers_write_the_shards(cluster, run_cli, project, monkeypatch, i
     quiet = next(e for e in report["files"] if e["path"].endswith("quiet.md"))
     assert not any(f["category"] == "boilerplate" for f in quiet["findings"])  # suppressed on the worker
     assert len(shards.load_manifest("out")["shards"]) > 2
+
+
+def test_dask_shards_from_the_cache(cluster, run_cli, project):
+    """A second run takes every file from the cache: the client holds them and writes their shard."""
+    make_sites(project / "site")
+    _, local, _ = run_cli("check", "site", "--format", "json", "--profile", "fast", "--fail-on", "never",
+                          "--no-cache")
+    for _ in range(2):  # cold, then warm
+        run_cli("check", "site", "--output-dir", "out", "--profile", "fast", "--fail-on", "never",
+                "--engine", "dask", "--scheduler", cluster.scheduler_address)
+        _, merged, _ = run_cli("report", "merge", "out", "--format", "json")
+        assert merged == local
