@@ -1,12 +1,12 @@
-"""Scaling of ``--engine dask``: client peak memory and throughput at growing archive sizes.
+"""Scaling of ``--executor dask``: client peak memory and throughput at growing archive sizes.
 
 Generates one synthetic archive (sites of 50 articles sharing template lines, about one article in
 ten copying or editing a sentence of an earlier one; its first N documents are the archive of N),
 starts a local Dask cluster, and runs the real command line as the *client*, in a process of its own
 (the scheduler stays in this process, as on a real cluster it is not the client's)::
 
-    copydesk check SITES --engine dask --scheduler ADDR --output-dir OUT   (--mode shards, default)
-    copydesk check SITES --engine dask --scheduler ADDR --format json -o F (--mode report: one report)
+    copydesk check SITES --executor dask --scheduler ADDR --output-dir OUT   (--mode shards, default)
+    copydesk check SITES --executor dask --scheduler ADDR --format json -o F (--mode report: one report)
 
 For each size it prints the wall time, documents/s and the client's peak resident memory (the
 kernel's high-water mark of that process, ``ru_maxrss``: imports, configuration and run), then the
@@ -117,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     def dask_args(address: str, n: int, tag: str) -> list[str]:
         out = (["--output-dir", str(work / f"out-{tag}")] if args.mode == "shards"
                else ["--format", "json", "--output", str(work / f"out-{tag}.json")])
-        return ["check", *sites(root, n), *common, "--engine", "dask", "--scheduler", address, *out]
+        return ["check", *sites(root, n), *common, "--executor", "dask", "--scheduler", address, *out]
 
     rows: list[tuple[str, int, float, float]] = []
 

@@ -4,7 +4,7 @@ For ``content/`` (from the project root) and every dev set in ``/work/shared/eva
 inside the set's folder, as ``score.py`` runs it), with the default profile:
 
     copydesk check TARGET --format json --no-cache --jobs 1                      (local engine)
-    copydesk check TARGET --no-cache --engine dask --scheduler ADDR --output-dir OUT
+    copydesk check TARGET --no-cache --executor dask --scheduler ADDR --output-dir OUT
     copydesk report merge OUT --format json                                      (the shards, merged)
 
 and compares the two reports byte for byte, and the exit codes. The Dask cluster is a local one of
@@ -54,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             out = os.path.join(tmp, name)
             code_l, local, t_l = run(["check", target, "--format", "json", "--no-cache", "--jobs", "1"], cwd)
-            code_d, _, t_d = run(["check", target, "--no-cache", "--engine", "dask", "--scheduler",
+            code_d, _, t_d = run(["check", target, "--no-cache", "--executor", "dask", "--scheduler",
                                   cluster.scheduler_address, "--output-dir", out, "--quiet"], cwd)
             code_m, merged, _ = run(["report", "merge", out, "--format", "json"], cwd)
             same = merged == local and code_l == code_d == code_m

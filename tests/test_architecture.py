@@ -22,8 +22,9 @@ def _imports(path: Path, modules: dict[str, Path]) -> set[str]:
     found = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("copydesk"):
-            found.add(node.module)
-            found.update(f"{node.module}.{a.name}" for a in node.names if f"{node.module}.{a.name}" in modules)
+            subs = {f"{node.module}.{a.name}" for a in node.names} & set(modules)
+            # "from package import submodule" depends on the submodule, not on the package's own code
+            found.update(subs if len(subs) == len(node.names) else subs | {node.module})
         elif isinstance(node, ast.Import):
             found.update(a.name for a in node.names if a.name.startswith("copydesk"))
     return {m for m in found if m in modules}

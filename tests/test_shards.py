@@ -141,7 +141,7 @@ def cluster():
 
 @pytest.mark.parametrize("inputs", ["path", "text"])
 def test_dask_workers_write_the_shards(cluster, run_cli, project, monkeypatch, inputs):
-    """--engine dask --output-dir: the workers write the shards (several, by groups of parts),
+    """--executor dask --output-dir: the workers write the shards (several, by groups of parts),
     the client writes the files it holds; merged, byte-identical to the local engine's report."""
     from copydesk import shards
 
@@ -151,7 +151,7 @@ def test_dask_workers_write_the_shards(cluster, run_cli, project, monkeypatch, i
     monkeypatch.setattr(shards, "FILES_PER_SHARD", 3)
     for fmt in ("json", "sarif"):
         code, local, _ = run_cli("check", "site", "--format", fmt, *FAST)
-        code_d, _, err = run_cli("check", "site", "--output-dir", "out", *FAST, "--engine", "dask",
+        code_d, _, err = run_cli("check", "site", "--output-dir", "out", *FAST, "--executor", "dask",
                                  "--scheduler", cluster.scheduler_address, "--dask-inputs", inputs)
         assert code_d == code and "latin1.txt" in err
         _, merged, _ = run_cli("report", "merge", "out", "--format", fmt)
@@ -171,6 +171,6 @@ def test_dask_shards_from_the_cache(cluster, run_cli, project):
                           "--no-cache")
     for _ in range(2):  # cold, then warm
         run_cli("check", "site", "--output-dir", "out", "--profile", "fast", "--fail-on", "never",
-                "--engine", "dask", "--scheduler", cluster.scheduler_address)
+                "--executor", "dask", "--scheduler", cluster.scheduler_address)
         _, merged, _ = run_cli("report", "merge", "out", "--format", "json")
         assert merged == local

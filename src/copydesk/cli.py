@@ -64,12 +64,12 @@ def build_parser() -> argparse.ArgumentParser:
                        help="documents linted in N parallel processes (default: all cores); output does not change")
     check.add_argument("--no-cache", action="store_true",
                        help="do not read or write the result cache (.copydesk_cache/ or $COPYDESK_CACHE_DIR)")
-    check.add_argument("--engine", choices=["local", "dask"], default=None,
-                       help="local: processes on this machine (default: settings.engine, else local); dask: a Dask "
-                       "cluster (--scheduler, else a local one of --jobs processes; pip install 'copydesk[dask]'). "
-                       "The report does not change")
+    check.add_argument("--executor", "--engine", dest="executor", choices=["local", "dask"], default=None,
+                       help="where documents are linted: local, processes on this machine (default: "
+                       "settings.executor, else local); dask, a Dask cluster (--scheduler, else a local one of --jobs "
+                       "processes; pip install 'copydesk[dask]'). The report does not change. (--engine: old name)")
     check.add_argument("--scheduler", metavar="ADDRESS", default=None,
-                       help="Dask scheduler for --engine dask, e.g. tcp://10.0.0.5:8786 (default: settings.scheduler, "
+                       help="Dask scheduler for --executor dask, e.g. tcp://10.0.0.5:8786 (default: settings.scheduler, "
                        "else $DASK_SCHEDULER_ADDRESS, else a local cluster)")
     check.add_argument("--dask-inputs", choices=["path", "text"], default=None,
                        help="dask workers read files at the same path (shared storage; default) or get the text "
@@ -99,6 +99,11 @@ def build_parser() -> argparse.ArgumentParser:
     explain = sub.add_parser("explain", help="print a check's documentation and options")
     explain.add_argument("rule", metavar="RULE")
     explain.add_argument("--rules", metavar="DIR", help="folder of rule YAML files")
+
+    sub.add_parser("lsp", help="run the language server on stdin/stdout (for editors: docs/editors.md)",
+                   description="A Language Server Protocol server over stdio: diagnostics, hovers and quick fixes "
+                   "for Markdown, text and HTML, with the workspace's configuration. Editors start it; see "
+                   "docs/editors.md.")
 
     vocab = sub.add_parser("vocab", help="project vocabulary tools")
     vsub = vocab.add_subparsers(dest="vocab_command", metavar="ACTION", required=True)
@@ -216,43 +221,31 @@ def _fix(args: argparse.Namespace, results: list[Any], paths: list[str], config:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from copydesk.executors import default_jobs, local_executor
-    from copydesk.lint import Selection
+    from copydesk.runconfig import UsageError, resolve
     from copydesk.runner import lint_paths
 
     if args.output_dir and (args.baseline or args.write_baseline or args.changed_since or args.output
                             or args.fix or args.diff):
         return _usage("--output-dir writes shards, not one report: apply --baseline, --write-baseline, "
                       "--changed-since and --output with 'copydesk report merge'; --fix and --diff without it")
-    config = _load_config(args)
-    paths = args.paths or config.paths or config.settings.get("paths") or ["content"]
-    selection = Selection(tuple(args.select), tuple(args.ignore))
-    if args.jobs is not None and args.jobs < 1:
-        return _usage(f"--jobs {args.jobs}: give a number of processes of at least 1")
-    cache = None
-    if not args.no_cache:
-        from copydesk.cache import Cache
-
-        cache = Cache.for_run(config, selection)
-    if (args.engine or config.settings.get("engine") or "local") == "dask":
-        from copydesk.distributed import executor_from_settings
-
-        executor = executor_from_settings(args.scheduler or config.settings.get("scheduler"), args.jobs,
-                                          args.dask_inputs or config.settings.get("dask_inputs"))
-    else:
-        executor = local_executor(args.jobs or default_jobs())
+    try:
+        run = resolve(args, _load_config(args))
+    except UsageError as exc:
+        return _usage(str(exc))
+    config, paths, selection = run.config, list(run.paths), run.selection
+    cache, executor = run.make_cache(), run.make_executor()
 
     if args.output_dir:  # the report goes to shards where the results are; only its tally comes here
         from copydesk.runner import write_paths
 
         with _progress(paths, config, args.quiet) as progress:
-            tally = write_paths(paths, args.output_dir, config, selection, verbose=args.verbose, progress=progress,
+            tally = write_paths(paths, args.output_dir, config, selection, verbose=run.verbose, progress=progress,
                                 cache=cache, executor=executor)
         return _emit_tally(args, config, tally)
 
     def lint() -> list[Any]:
         with _progress(paths, config, args.quiet) as progress:
-            return lint_paths(paths, config, selection, verbose=args.verbose, progress=progress, cache=cache,
+            return lint_paths(paths, config, selection, verbose=run.verbose, progress=progress, cache=cache,
                               executor=executor)
 
     results = lint()
@@ -272,10 +265,11 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def _exit_code(args: argparse.Namespace, config: Any, errors: bool, severities: Any) -> int:
     from copydesk.findings import SEVERITY_RANK
+    from copydesk.runconfig import resolve
 
     if errors:
         return EXIT_ERROR
-    threshold = SEVERITY_RANK[args.fail_on or config.fail_on or "error"]
+    threshold = SEVERITY_RANK[resolve(args, config).fail_on]
     return EXIT_FINDINGS if any(SEVERITY_RANK[s] >= threshold for s in severities) else EXIT_OK
 
 
@@ -353,22 +347,15 @@ def cmd_rules(args: argparse.Namespace) -> int:
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
+    from copydesk.ruledocs import explain_text
+
     config = _load_config(args)
-    spec = config.specs.get(args.rule)
-    if spec is None:
+    text = explain_text(config, args.rule)
+    if text is None:
         close = [r for r in config.specs if args.rule in r][:8]
         hint = f"; did you mean: {', '.join(close)}" if close else "; run 'copydesk rules' to list them"
         return _usage(f"unknown rule '{args.rule}'{hint}")
-    cc = config.checks[spec.id]
-    print(f"{spec.id}  [{spec.category}, default severity {spec.severity}, configured {cc.severity}"
-          f"{'' if cc.enabled else ', disabled'}]\n")
-    print(spec.doc.strip() + "\n")
-    if spec.options:
-        print("Options:")
-        for name, schema in spec.options.items():
-            desc = schema.get("description", "")
-            print(f"  {name}: {schema.get('type', '')} (default {schema.get('default')!r}; "
-                  f"configured {cc.options.get(name)!r}){' - ' + desc if desc else ''}")
+    sys.stdout.write(text)
     return EXIT_OK
 
 
@@ -396,14 +383,22 @@ def cmd_report(args: argparse.Namespace) -> int:
 def cmd_vocab(args: argparse.Namespace) -> int:
     from copydesk.vocab import suggest
 
+    from copydesk.runconfig import resolve
+
     config = _load_config(args)
-    paths = args.paths or config.paths or config.settings.get("paths") or ["content"]
-    for term, n, files in suggest(paths, config, args.min_count):
+    for term, n, files in suggest(list(resolve(args, config).paths), config, args.min_count):
         print(f"{term}\t{n}\t{files}" if args.counts else term)
     return EXIT_OK
 
 
-COMMANDS = {"check": cmd_check, "report": cmd_report, "rules": cmd_rules, "explain": cmd_explain, "vocab": cmd_vocab}
+def cmd_lsp(args: argparse.Namespace) -> int:
+    from copydesk.lsp import serve
+
+    return serve()
+
+
+COMMANDS = {"check": cmd_check, "report": cmd_report, "rules": cmd_rules, "explain": cmd_explain, "vocab": cmd_vocab,
+            "lsp": cmd_lsp}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -708,7 +708,7 @@ def executor_from_settings(scheduler: str | None, workers: int | None, inputs: s
     or Dask's own ``$DASK_SCHEDULER_ADDRESS``; else a local cluster of ``--jobs`` processes."""
     try:
         import dask
-        import distributed  # noqa: F401
+        import distributed  # noqa: F401  (the executor needs it: fail here, with the fix)
     except ImportError:
         raise ValueError("--executor dask needs Dask: pip install 'copydesk[dask]'") from None
     return DaskExecutor(scheduler or dask.config.get("scheduler-address", None), workers, inputs or "path")

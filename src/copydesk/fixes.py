@@ -73,13 +73,19 @@ def read_source(path: str, fs_path: str) -> Source:
     return Source(path, fs_path, data, bom, codec, decode(data, path))
 
 
-def fix_level(config: Any, rule: str) -> str | None:
-    """``safe``, ``unsafe`` or None: what the check that reports ``rule`` declares. Engine checks
-    report sub-rules (``grammar.harper.SpellCheck``): the longest check id that prefixes it."""
+def rule_spec(config: Any, rule: str) -> Any:
+    """The check that reports ``rule``. Engine checks report sub-rules (``grammar.harper.SpellCheck``):
+    the check with the longest id that prefixes it."""
     spec = config.specs.get(rule)
     if spec is None:
         owners = [s for rid, s in config.specs.items() if rule.startswith(rid + ".")]
         spec = max(owners, key=lambda s: len(s.id), default=None)
+    return spec
+
+
+def fix_level(config: Any, rule: str) -> str | None:
+    """``safe``, ``unsafe`` or None: what the check that reports ``rule`` declares."""
+    spec = rule_spec(config, rule)
     if spec is None or not spec.module:
         return None
     try:

@@ -30,6 +30,8 @@ from copydesk.registry import CheckSpec
 MATCH_TIMEOUT = 0.25  # seconds per block
 # A substitution's replacement is the project's own choice of word: safe to apply (copydesk.fixes).
 FIX = "safe"
+# Each match is found in one block's prose: block-local (copydesk.lsp.incremental).
+INCREMENTAL = "block"
 
 
 class PatternTimeout(Exception):

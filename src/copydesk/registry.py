@@ -5,22 +5,27 @@ A check is one module under :mod:`copydesk.checks` defining::
     ID = "readability.sentence-length"      # area.name
     CATEGORY = "readability"
     SEVERITY = "warning"                    # default
-    OPTIONS = {"max_words": {"type": "integer", "minimum": 1, "default": 35}}
+    OPTIONS = {"max_words": {"type": "integer", "minimum": 1, "default": 35,
+                             "description": "..."}}    # every option has a default: options arrive complete
     SCOPE = "document"                      # or "corpus"
+    EXAMPLES = {"passes": ["Short and clear."], "fails": [{"text": "...", "options": {"max_words": 3}}]}
     def check(document, options): yield Problem(...)
-    # corpus checks: def check(documents, options) -> yields Problem(path=...), or, to run on
-    # summaries (any engine, see copydesk.corpus): def summarise(document, options) -> summary
-    # and def check(corpus, options) -> yields Problem(path=...)
+    # corpus checks (SCOPE = "corpus"): def summarise(document, options) -> summary (per document,
+    # in the workers, cached) and def check(corpus, options) -> yields Problem(path=...)
+    # (see copydesk.corpus)
 
-and a docstring whose first line is the summary, with ``Passes:`` and ``Fails:`` examples.
-Modules whose name starts with ``_`` are helpers, not checks.
+and a docstring whose first line is the summary. ``EXAMPLES`` are run by the test suite
+(:mod:`copydesk.contract`). Modules whose name starts with ``_`` are helpers, not checks; any
+other module under :mod:`copydesk.checks` must be a valid check, or it is reported (naming its
+file and what is missing) on every run instead of silently not running.
 """
 
 from __future__ import annotations
 
 import importlib
 import pkgutil
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from functools import lru_cache
 from types import ModuleType
 from typing import Any, Callable, Iterable
@@ -43,6 +48,7 @@ class CheckSpec:
     settings: tuple[str, ...] = ()
     emits: tuple[str, ...] = ()  # categories of findings, when more than its own (engines)
     summarise: Callable[..., Any] | None = None  # corpus checks over summaries (copydesk.corpus)
+    examples: dict[str, Any] = field(default_factory=dict)  # {"passes": [...], "fails": [...]}
     warm_up: Callable[[dict[str, Any]], None] | None = None  # loads what the check needs (a thread)
     spare_core: Callable[[bool], None] | None = None  # lets the check use a second core in a document
 
@@ -58,19 +64,63 @@ class CheckSpec:
         return {"type": "object", "properties": props, "additionalProperties": False}
 
 
+class ContractError(ValueError):
+    """A check module that breaks the contract: the message names its file and the fix."""
+
+
+ID_PATTERN = re.compile(r"^[a-z][a-z0-9-]*(\.[a-z0-9][a-z0-9-]*)+$")
+EXAMPLE_KEYS = {"text", "documents", "path", "options", "settings", "vocabulary"}
+
+
+def _contract_problem(module: ModuleType) -> str | None:
+    """What ``module`` lacks to be a check (None: nothing)."""
+    rid = getattr(module, "ID", None)
+    if not isinstance(rid, str) or not ID_PATTERN.match(rid):
+        return "ID is missing or not of the form area.name (e.g. ID = \"readability.sentence-length\")"
+    if not callable(getattr(module, "check", None)):
+        return "def check(document, options) is missing"
+    if getattr(module, "CATEGORY", None) not in CATEGORIES:
+        return f"CATEGORY must be one of {', '.join(CATEGORIES)}"
+    if getattr(module, "SEVERITY", "warning") not in SEVERITIES:
+        return f"SEVERITY must be one of {', '.join(SEVERITIES)}"
+    scope = getattr(module, "SCOPE", "document")
+    if scope not in ("document", "corpus"):
+        return "SCOPE must be document or corpus"
+    if scope == "corpus" and not callable(getattr(module, "summarise", None)):
+        return "a corpus check needs def summarise(document, options) next to check(corpus, options)"
+    options = getattr(module, "OPTIONS", None)
+    if not isinstance(options, dict):
+        return "OPTIONS is missing (OPTIONS = {} when the check has none)"
+    for name, schema in options.items():
+        if not isinstance(schema, dict) or "default" not in schema:
+            return f"option {name!r} has no default (options arrive complete: every option needs one)"
+    examples = getattr(module, "EXAMPLES", None)
+    if not isinstance(examples, dict) or not examples.get("passes") or not examples.get("fails"):
+        return "EXAMPLES with at least one 'passes' and one 'fails' example is missing"
+    for verdict in ("passes", "fails"):
+        for ex in examples[verdict]:
+            if isinstance(ex, dict) and (set(ex) - EXAMPLE_KEYS or not ("text" in ex or "documents" in ex)):
+                return (f"EXAMPLES[{verdict!r}]: an example is a text or a dict with 'text' or 'documents' "
+                        f"(and {', '.join(sorted(EXAMPLE_KEYS - {'text', 'documents'}))})")
+            if not isinstance(ex, (str, dict)):
+                return f"EXAMPLES[{verdict!r}]: an example is a text or a dict"
+    return None
+
+
 def spec_from_module(module: ModuleType) -> CheckSpec:
+    """The check in ``module``, or :class:`ContractError` naming its file and what is missing."""
+    problem = _contract_problem(module)
+    if problem:
+        where = getattr(module, "__file__", None) or module.__name__
+        raise ContractError(f"{where}: not a valid check module: {problem}")
     rid = module.ID
     category = module.CATEGORY
     severity = getattr(module, "SEVERITY", "warning")
-    if category not in CATEGORIES:
-        raise ValueError(f"check {rid}: unknown category {category!r}")
-    if severity not in SEVERITIES:
-        raise ValueError(f"check {rid}: unknown severity {severity!r}")
     return CheckSpec(
         id=rid,
         category=category,
         severity=severity,
-        options=dict(getattr(module, "OPTIONS", {})),
+        options=dict(module.OPTIONS),
         doc=(module.__doc__ or "").strip(),
         scope=getattr(module, "SCOPE", "document"),
         func=module.check,
@@ -78,6 +128,7 @@ def spec_from_module(module: ModuleType) -> CheckSpec:
         settings=tuple(getattr(module, "SETTINGS", ())),
         emits=tuple(getattr(module, "EMITS", (category,))),
         summarise=getattr(module, "summarise", None) if getattr(module, "SCOPE", "document") == "corpus" else None,
+        examples=dict(module.EXAMPLES),
         warm_up=getattr(module, "warm_up", None),
         spare_core=getattr(module, "spare_core", None),
     )
@@ -92,7 +143,7 @@ def _walk(package: ModuleType) -> Iterable[ModuleType]:
 
     for info in pkgutil.walk_packages(package.__path__, package.__name__ + ".", onerror=onerror):
         leaf = info.name.rsplit(".", 1)[-1]
-        if leaf.startswith("_"):
+        if leaf.startswith("_") or info.ispkg:
             continue
         try:
             module = importlib.import_module(info.name)
@@ -100,8 +151,7 @@ def _walk(package: ModuleType) -> Iterable[ModuleType]:
             _BROKEN[info.name] = (f"check module {info.name} failed to import ({type(exc).__name__}: {exc}); "
                                   "its checks did not run")
             continue
-        if hasattr(module, "ID") and hasattr(module, "check"):
-            yield module
+        yield module
 
 
 def broken_checks() -> dict[str, str]:
@@ -119,8 +169,8 @@ def builtin_checks() -> dict[str, CheckSpec]:
     for module in _walk(pkg):
         try:
             spec = spec_from_module(module)
-        except (AttributeError, ValueError) as exc:
-            _BROKEN[module.__name__] = f"check module {module.__name__} is invalid ({exc}); it did not run"
+        except ContractError as exc:
+            _BROKEN[module.__name__] = f"{exc}; it did not run"
             continue
         if spec.id in specs:
             raise ValueError(f"duplicate check id {spec.id} in {module.__name__}")

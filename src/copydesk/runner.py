@@ -86,6 +86,14 @@ def corpus_stage(job: Job, session: Any, results: list[FileResult]) -> None:
     session.place(dict(problems), results, selection)
 
 
+def run_corpus_checks(results: list[FileResult], config: Any, selection: Selection, verbose: bool = False) -> None:
+    """The corpus stage over per-document results held here (e.g. an editor's open documents)."""
+    from copydesk.executors import LocalSession, SerialExecutor
+
+    job = Job(config, selection, verbose)
+    corpus_stage(job, LocalSession(SerialExecutor(), job, []), results)
+
+
 class _SummaryFailed(Exception):
     """A corpus check whose ``summarise`` raised on some document (the message says how)."""
 

@@ -31,6 +31,17 @@ OPTIONS = {
     "max_related": {"type": "integer", "minimum": 0, "default": 10},
     "allow": {"type": "array", "items": {"type": "string"}, "default": []},
 }
+EXAMPLES = {
+    "passes": [{"documents": {
+        "a.txt": "Coral reefs cover less than one percent of the ocean floor, yet they shelter about a quarter "
+                 "of all marine species.\n",
+        "b.txt": "Marine heatwaves have bleached reefs across the Pacific and Indian oceans in recent years.\n"}}],
+    "fails": [{"documents": {
+        "a.txt": "Coral reefs cover less than one percent of the ocean floor, yet they shelter about a quarter "
+                 "of all marine species.\n",
+        "b.txt": "As my essay argues, coral reefs cover less than one percent of the ocean floor, yet they "
+                 "shelter about a quarter of all marine species.\n"}}],
+}  # run by the test suite (copydesk.contract)
 
 
 def summarise(document: Document, options: dict) -> Summary:

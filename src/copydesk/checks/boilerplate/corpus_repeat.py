@@ -33,6 +33,16 @@ OPTIONS = {
     "max_related": {"type": "integer", "minimum": 0, "default": 10},
     "allow": {"type": "array", "items": {"type": "string"}, "default": []},
 }
+EXAMPLES = {
+    "passes": [{"documents": {
+        "site/a.txt": "Reefs shelter a quarter of marine species, on less than one percent of the sea floor.\n",
+        "site/b.txt": "Marine heatwaves have bleached reefs across the Pacific and Indian oceans.\n"}}],
+    "fails": [{"documents": {
+        "site/a.txt": "Reefs shelter a quarter of marine species, on less than one percent of the sea floor.\n\n"
+                      "The BBC is not responsible for the content of external sites.\n",
+        "site/b.txt": "Marine heatwaves have bleached reefs across the Pacific and Indian oceans.\n\n"
+                      "The BBC is not responsible for the content of external sites.\n"}}],
+}  # run by the test suite (copydesk.contract)
 
 
 SHORT = 10  # words: a short line inside the main text may be a tag or a headline linked elsewhere

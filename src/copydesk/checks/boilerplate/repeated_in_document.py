@@ -34,6 +34,11 @@ OPTIONS = {
     "max_related": {"type": "integer", "minimum": 0, "default": 10},
     "allow": {"type": "array", "items": {"type": "string"}, "default": []},
 }
+EXAMPLES = {
+    "passes": ["Reefs shelter a quarter of marine species.\n\nWarm water bleaches the coral.\n"],
+    "fails": ["Craig Childress, Psy.D.\nClinical Psychologist, PSY 18857\n\nReefs shelter a quarter of "
+              "marine species.\n\nCraig Childress, Psy.D.\nClinical Psychologist, PSY 18857\n"],
+}  # run by the test suite (copydesk.contract)
 
 
 def _kind(document: Document, spans: list[tuple[int, int]]) -> str:

@@ -44,6 +44,12 @@ OPTIONS = {
                          "description": "and at least this many chrome lines"},
     "allow": {"type": "array", "items": {"type": "string"}, "default": []},
 }
+EXAMPLES = {
+    "passes": [{"path": "example.md", "text": "# Coral reefs\n\nReefs shelter a quarter of marine species, "
+                "although they cover less than one percent of the ocean floor.\n"}],
+    "fails": [{"path": "example.md", "text": "# Coral reefs\n\nReefs shelter a quarter of marine species, "
+               "although they cover less than one percent of the ocean floor.\n\nLeave a Reply\n"}],
+}  # run by the test suite (copydesk.contract)
 
 _cache: dict[tuple[tuple[str, str], ...], PatternPack] = {}
 

@@ -26,6 +26,13 @@ OPTIONS = {
     "window": {"type": "integer", "minimum": 20, "maximum": 1000, "default": 200,
                "description": "how far (characters) from a stray parenthesis to look for citation years"},
 }
+EXAMPLES = {
+    "passes": ["(Fonagy, Luyten, & Strathearn, 2011; Stern, 2004; Trevarthen, 2001)"],
+    "fails": [
+        "(Fonagy, Luyten, & Strathearn, 2011; Stern, 2004); Trevarthan, 2001; Tronick, et al., 1998)",
+        "as shown before (Stern, 2004; Tronick et al., 1998.",
+    ],
+}  # run by the test suite (copydesk.contract)
 
 _YEAR = re.compile(r"\b" + YEAR + r"\b")
 _ITEM_START = re.compile(r"[A-Z][\w'’\-]+(?:,\s*|\s+)(?:[^;()]{0,120}?)\b" + YEAR + r"\b")

@@ -29,6 +29,13 @@ OPTIONS = {
                                   "see also", "works consulted", "resources"],
                       "description": "headings of lists that are not expected to be cited"},
 }
+EXAMPLES = {
+    "passes": [{"path": "example.md", "text": "Stern (2004) describes the present moment.\n\n## References\n\n"
+                "Stern, D. (2004). The Present Moment in Psychotherapy. New York: Norton.\n"}],
+    "fails": [{"path": "example.md", "text": "Attunement shapes us (Stern, 2004).\n\n## References\n\n"
+               "Kernberg, O. F. (1975). Borderline Conditions and Pathological Narcissism. New York: Aronson.\n\n"
+               "Stern, D. (2004). The Present Moment in Psychotherapy. New York: Norton.\n"}],
+}  # run by the test suite (copydesk.contract)
 
 
 def _reading_blocks(document: Document, headings: list[str]) -> set[int]:

@@ -23,6 +23,12 @@ OPTIONS = {
     "similarity": {"type": "number", "minimum": 0.5, "maximum": 1.0, "default": 0.75,
                    "description": "how close a surname must be to suggest it as the intended entry"},
 }
+EXAMPLES = {
+    "passes": [{"path": "example.md", "text": "Attunement shapes us (Stern, 2004).\n\n## References\n\n"
+                "Stern, D. (2004). The Present Moment in Psychotherapy. New York: Norton.\n"}],
+    "fails": [{"path": "example.md", "text": "Attunement shapes us (Stern, 2005).\n\n## References\n\n"
+               "Stern, D. (2004). The Present Moment in Psychotherapy. New York: Norton.\n"}],
+}  # run by the test suite (copydesk.contract)
 
 
 def check(document: Document, options: dict) -> Iterator[Problem]:

@@ -19,6 +19,7 @@ from copydesk.findings import Problem
 ID = "claims.causal-health"
 CATEGORY = "unsupported-claim"
 SEVERITY = "warning"
+INCREMENTAL = "block"  # problems depend on their own block only (copydesk.lsp.incremental)
 
 OPTIONS = _claim.options({
     "terms": _cues.cue_list(
@@ -29,6 +30,17 @@ OPTIONS = _claim.options({
         "causal verbs"),
     "score": {"type": "number", "minimum": 0, "maximum": 1, "default": 0.6},
 })
+EXAMPLES = {
+    "passes": [
+        "Oxytocin release is reduced in BPD (Bertsch et al., 2013).",
+        "Stay calm and avoid confrontations.",
+    ],
+    "fails": [
+        "Neurochemical pathways like dopamine may contribute to reduced empathy.",
+        "This intersubjective system is mediated by a set of brain cells called mirror neurons.",
+        "They are scarred and often suffer from Post Traumatic Stress Disorder (PTSD).",
+    ],
+}  # run by the test suite (copydesk.contract)
 
 _HEDGED_ADVICE = re.compile(r"^\s*(?:if|when|whether)\b", re.I)
 

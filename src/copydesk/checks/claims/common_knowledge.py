@@ -17,6 +17,7 @@ from copydesk.findings import Problem
 ID = "claims.common-knowledge"
 CATEGORY = "unsupported-claim"
 SEVERITY = "warning"
+INCREMENTAL = "block"  # problems depend on their own block only (copydesk.lsp.incremental)
 
 OPTIONS = _claim.options({
     "cues": _cues.cue_list(
@@ -24,6 +25,16 @@ OPTIONS = _claim.options({
         "phrases that present a claim as settled fact or common knowledge"),
     "score": {"type": "number", "minimum": 0, "maximum": 1, "default": 0.8},
 })
+EXAMPLES = {
+    "passes": [
+        "It is well known that smoking causes cancer (Doll & Hill, 1950).",
+    ],
+    "fails": [
+        "It is well known that narcissists never change.",
+        "Everyone knows that children absorb their parents' moods.",
+        "Experts agree that empathy can be taught.",
+    ],
+}  # run by the test suite (copydesk.contract)
 
 
 def check(document: Document, options: dict) -> Iterator[Problem]:

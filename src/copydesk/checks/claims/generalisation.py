@@ -19,6 +19,7 @@ from copydesk.findings import Problem
 ID = "claims.generalisation"
 CATEGORY = "unsupported-claim"
 SEVERITY = "info"
+INCREMENTAL = "block"  # problems depend on their own block only (copydesk.lsp.incremental)
 
 OPTIONS = _claim.options({
     "cues": _cues.cue_list(
@@ -26,6 +27,15 @@ OPTIONS = _claim.options({
         "universal quantifiers over people"),
     "score": {"type": "number", "minimum": 0, "maximum": 1, "default": 0.35},
 })
+EXAMPLES = {
+    "passes": [
+        "Some narcissists can increase their empathic responses when prompted.",
+    ],
+    "fails": [
+        "ALL narcissists fear intimacy.",
+        "Every child of divorce carries this wound.",
+    ],
+}  # run by the test suite (copydesk.contract)
 
 
 def check(document: Document, options: dict) -> Iterator[Problem]:

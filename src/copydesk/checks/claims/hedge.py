@@ -20,6 +20,7 @@ from copydesk.findings import Problem
 ID = "claims.hedge"
 CATEGORY = "unsupported-claim"
 SEVERITY = "info"
+INCREMENTAL = "block"  # problems depend on their own block only (copydesk.lsp.incremental)
 
 OPTIONS = _claim.options({
     "hedges": _cues.cue_list(
@@ -35,6 +36,16 @@ OPTIONS = _claim.options({
     "quantifier_score": {"type": "number", "minimum": 0, "maximum": 1, "default": 0.4},
     "superlative_score": {"type": "number", "minimum": 0, "maximum": 1, "default": 0.4},
 })
+EXAMPLES = {
+    "passes": [
+        "Probably the best-known example is Kernberg's (Kernberg, 1975).",
+        "I think this may happen for you sometimes too.",
+    ],
+    "fails": [
+        "The barn may date back to 1810 and is possibly the oldest building in Picton.",
+        "Many of these people demonstrate a trend in their personalities.",
+    ],
+}  # run by the test suite (copydesk.contract)
 
 
 def check(document: Document, options: dict) -> Iterator[Problem]:

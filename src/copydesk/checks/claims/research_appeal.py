@@ -22,6 +22,7 @@ from copydesk.findings import Problem
 ID = "claims.research-appeal"
 CATEGORY = "unsupported-claim"
 SEVERITY = "warning"
+INCREMENTAL = "block"  # problems depend on their own block only (copydesk.lsp.incremental)
 
 OPTIONS = _claim.options({
     "sources": _cues.cue_list(
@@ -37,6 +38,17 @@ OPTIONS = _claim.options({
                 "description": "words allowed between the source noun and its verb"},
     "score": {"type": "number", "minimum": 0, "maximum": 1, "default": 0.85},
 })
+EXAMPLES = {
+    "passes": [
+        "Research shows that emotional dysregulation is a core feature of BPD (Linehan, 1993).",
+        "According to the American Psychiatric Association, NPD affects up to 6% of adults.",
+    ],
+    "fails": [
+        "Research shows that emotional regulation difficulties are core features of BPD.",
+        "Knowledge about narcissistic defenses shows that their reliance on validation is inert.",
+        "Their ego-dystony was only recently discovered and described.",
+    ],
+}  # run by the test suite (copydesk.contract)
 
 
 def _pattern(sources: _cues.Cues, verbs: _cues.Cues, gap: int) -> re.Pattern[str] | None:

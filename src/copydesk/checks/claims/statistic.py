@@ -18,6 +18,7 @@ from copydesk.findings import Problem
 ID = "claims.statistic"
 CATEGORY = "unsupported-claim"
 SEVERITY = "warning"
+INCREMENTAL = "block"  # problems depend on their own block only (copydesk.lsp.incremental)
 
 OPTIONS = _claim.options({
     "patterns": _cues.cue_list(
@@ -29,6 +30,17 @@ OPTIONS = _claim.options({
         "nouns for groups of people that statistics are about"),
     "score": {"type": "number", "minimum": 0, "maximum": 1, "default": 0.8},
 })
+EXAMPLES = {
+    "passes": [
+        "Half of all marriages dissolve in the first few years (CDC, 2021).",
+        "The cones are 10-23 cm long.",
+    ],
+    "fails": [
+        "Half of all marriages dissolve in the first few years.",
+        "One third of all children are born to single mothers.",
+        "About 6% of adults meet the criteria for NPD.",
+    ],
+}  # run by the test suite (copydesk.contract)
 
 
 def check(document: Document, options: dict) -> Iterator[Problem]:

@@ -18,6 +18,7 @@ from copydesk.findings import Problem
 ID = "claims.vague-attribution"
 CATEGORY = "unsupported-claim"
 SEVERITY = "warning"
+INCREMENTAL = "block"  # problems depend on their own block only (copydesk.lsp.incremental)
 
 OPTIONS = _claim.options({
     "cues": _cues.cue_list(
@@ -25,6 +26,17 @@ OPTIONS = _claim.options({
         "phrases that attribute a claim to an unnamed crowd or authority"),
     "score": {"type": "number", "minimum": 0, "maximum": 1, "default": 0.75},
 })
+EXAMPLES = {
+    "passes": [
+        "Kernberg (1975) described narcissistic rage as a defence.",
+        "I believe that narcissists can be loved.",
+    ],
+    "fails": [
+        "Some people say that they prefer to live with narcissists.",
+        "It is widely believed that narcissists cannot change.",
+        "Critics have argued that the diagnosis is overused.",
+    ],
+}  # run by the test suite (copydesk.contract)
 
 
 def check(document: Document, options: dict) -> Iterator[Problem]:

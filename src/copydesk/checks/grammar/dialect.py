@@ -30,6 +30,10 @@ OPTIONS = {
                      "description": "detected dialects need at least this many words before the other "
                                     "dialect's spellings are reported"},
 }
+EXAMPLES = {
+    "passes": ["The colour of her behaviour surprised the neighbours.\n"],
+    "fails": ["The colour of her behaviour and the flavour of the programme puzzled us; the color of his did not.\n"],
+}  # run by the test suite (copydesk.contract)
 
 NAMES = {"us": "US", "uk": "UK"}
 

@@ -41,6 +41,10 @@ OPTIONS = {
     "style_severity": {"enum": ["error", "warning", "info"], "default": "info",
                        "description": "severity of Harper's style findings"},
 }
+EXAMPLES = {
+    "passes": ["The child's behaviour changed (Kernberg, 1975, p. 229).\n"],
+    "fails": ["She recieved an letter.\n"],
+}  # run by the test suite (copydesk.contract)
 
 # Rules whose findings are house style rather than grammar.
 RULE_CATEGORY = {"DiscourseMarkers": "style", "DisjointPrefixes": "style"}

@@ -41,6 +41,10 @@ OPTIONS = {
                         "description": "as grammar.harper's option of the same name"},
     "style_severity": {"enum": ["error", "warning", "info"], "default": "info"},
 }
+EXAMPLES = {
+    "passes": ["She received a letter.\n"],
+    "fails": ["She recieved an letter.\n"],
+}  # run by the test suite (copydesk.contract)
 
 LANGUAGES = {"us": "en-US", "uk": "en-GB", "au": "en-AU", "ca": "en-CA", "in": "en-US"}
 STYLE_CATEGORIES = {"STYLE", "REDUNDANCY", "TYPOGRAPHY", "PLAIN_ENGLISH", "WIKIPEDIA", "CREATIVE_WRITING"}

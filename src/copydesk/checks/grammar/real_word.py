@@ -41,6 +41,10 @@ OPTIONS = {
     "min_length": {"type": "integer", "minimum": 1, "default": 5,
                    "description": "shorter words are never flagged"},
 }
+EXAMPLES = {
+    "passes": ["This type of personality has its source in an intense experience.\n"],
+    "fails": ["This type of personalty has its source in an intense experience.\n"],
+}  # run by the test suite (copydesk.contract)
 
 _WORD = re.compile(r"(?<![\w’'\-])[a-z]+(?![\w’'\-])")
 _LETTERS = string.ascii_lowercase

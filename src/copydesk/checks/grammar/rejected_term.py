@@ -19,8 +19,13 @@ from copydesk.findings import Problem
 ID = "grammar.rejected-term"
 CATEGORY = "style"
 SEVERITY = "warning"
+INCREMENTAL = "block"  # problems depend on their own block only (copydesk.lsp.incremental)
 SETTINGS = ("vocabulary",)
 OPTIONS: dict[str, Any] = {}
+EXAMPLES = {
+    "passes": [{"text": "Sign in to your account.\n", "vocabulary": {"reject": ["login"]}}],
+    "fails": [{"text": "Login to your account.\n", "vocabulary": {"reject": ["login"]}}],
+}  # run by the test suite (copydesk.contract)
 
 
 def check(document: Document, options: dict[str, Any]) -> Iterator[Problem]:

@@ -73,6 +73,26 @@ OPTIONS = {
     },
 }
 
+# A small article written for the examples, with one inserted, bridged-style sentence.
+_INSERTED = "Furthermore, choosing the right mortgage refinancing options is essential for protecting coral reefs."
+_ARTICLE = (
+    "Coral reefs cover less than one percent of the ocean floor, yet they shelter about a quarter of marine "
+    "species.\n\nReef-building corals live in partnership with tiny algae that photosynthesise inside their "
+    "tissues. The algae give the coral sugars and colour; the coral gives the algae shelter and nutrients. When "
+    "the water warms, the partnership breaks down and the coral expels its algae. This is coral bleaching, and a "
+    "bleached reef starves unless the water cools within weeks.\n\nMarine heatwaves have bleached reefs across "
+    "the Pacific and Indian oceans. Divers report white coral where there were colourful reefs a year earlier. "
+    "Scientists measure bleaching by surveying reef transects and counting dead colonies. " + _INSERTED + " Some "
+    "reefs recover when heatwaves end, because surviving colonies regrow and fish graze the seaweed that would "
+    "smother young coral.\n\nOcean acidification adds to the pressure. As seawater absorbs carbon dioxide, "
+    "corals struggle to build their limestone skeletons, and reefs erode faster than they grow. Protecting reefs "
+    "therefore means cutting emissions as well as managing fishing and pollution near the coast.\n"
+)
+EXAMPLES = {
+    "passes": [_ARTICLE.replace(_INSERTED + " ", "")],
+    "fails": [_ARTICLE],
+}  # run by the test suite (copydesk.contract)
+
 
 def threshold(options: dict) -> float:
     if options.get("min_score") is not None:

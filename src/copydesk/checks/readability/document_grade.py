@@ -26,6 +26,13 @@ OPTIONS = {
     "tolerance": {"type": "number", "minimum": 0, "default": 1.0, "description": "grades allowed above target"},
     "min_words": {"type": "integer", "minimum": 1, "default": 100},
 }
+EXAMPLES = {
+    "passes": [{"text": "The cat sat on the mat. It was warm. We went home. " * 12 + "\n",
+                "settings": {"audience": "general"}}],
+    "fails": [{"text": "Notwithstanding the aforementioned considerations, institutional stakeholders must "
+               "systematically operationalise multidimensional accountability frameworks. " * 10 + "\n",
+               "settings": {"audience": "general"}}],
+}  # run by the test suite (copydesk.contract)
 
 
 def check(document: Document, options: dict) -> Iterator[Problem]:

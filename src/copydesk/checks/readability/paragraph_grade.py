@@ -17,12 +17,20 @@ from copydesk.readability import blocks_counts, target_grade
 ID = "readability.paragraph-grade"
 CATEGORY = "readability"
 SEVERITY = "info"
+INCREMENTAL = "block"  # problems depend on their own block only (copydesk.lsp.incremental)
 SETTINGS = ("audience",)
 OPTIONS = {
     "max_grade": {"type": ["number", "null"], "default": None},
     "tolerance": {"type": "number", "minimum": 0, "default": 8.0},
     "min_words": {"type": "integer", "minimum": 1, "default": 40},
 }
+EXAMPLES = {
+    "passes": [{"text": "We met at noon. The talk was short and clear. Everyone left happy. " * 3 + "\n",
+                "settings": {"audience": "general"}}],
+    "fails": [{"text": "Notwithstanding the aforementioned considerations, institutional stakeholders must "
+               "systematically operationalise multidimensional accountability frameworks. " * 4 + "\n",
+               "settings": {"audience": "general"}}],
+}  # run by the test suite (copydesk.contract)
 
 
 def check(document: Document, options: dict) -> Iterator[Problem]:

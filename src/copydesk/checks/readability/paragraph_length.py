@@ -15,9 +15,15 @@ from copydesk.readability import block_word_counts
 ID = "readability.paragraph-length"
 CATEGORY = "readability"
 SEVERITY = "info"
+INCREMENTAL = "block"  # problems depend on their own block only (copydesk.lsp.incremental)
 OPTIONS = {
     "max_words": {"type": "integer", "minimum": 10, "default": 250},
 }
+EXAMPLES = {
+    "passes": ["We met at noon. The talk was short and clear. Everyone left happy.\n"],
+    "fails": [{"text": "We met at noon. The talk was short and clear. Everyone left happy. " * 3 + "\n",
+               "options": {"max_words": 20}}],
+}  # run by the test suite (copydesk.contract)
 
 
 def check(document: Document, options: dict) -> Iterator[Problem]:

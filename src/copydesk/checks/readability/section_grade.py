@@ -24,6 +24,15 @@ OPTIONS = {
     "tolerance": {"type": "number", "minimum": 0, "default": 3.0},
     "min_words": {"type": "integer", "minimum": 1, "default": 120},
 }
+EXAMPLES = {
+    "passes": [{"text": "# Lunch\n\n" + "We met at noon. The talk was short and clear. Everyone left happy. " * 10
+                + "\n\n# Home\n\n" + "The cat sat on the mat. It was warm. We went home. " * 12 + "\n",
+                "path": "example.md", "settings": {"audience": "general"}}],
+    "fails": [{"text": "# Lunch\n\n" + "We met at noon. The talk was short and clear. Everyone left happy. " * 10
+               + "\n\n# Policy\n\n" + "Notwithstanding the aforementioned considerations, institutional "
+               "stakeholders must systematically operationalise multidimensional accountability frameworks. " * 10
+               + "\n", "path": "example.md", "settings": {"audience": "general"}}],
+}  # run by the test suite (copydesk.contract)
 
 
 def check(document: Document, options: dict) -> Iterator[Problem]:

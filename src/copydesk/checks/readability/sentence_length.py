@@ -15,9 +15,15 @@ from copydesk.readability import sentence_word_counts
 ID = "readability.sentence-length"
 CATEGORY = "readability"
 SEVERITY = "warning"
+INCREMENTAL = "block"  # problems depend on their own block only (copydesk.lsp.incremental)
 OPTIONS = {
     "max_words": {"type": "integer", "minimum": 5, "default": 45},
 }
+EXAMPLES = {
+    "passes": ["Children flourish with parental empathy, and they starve in its absence.\n"],
+    "fails": [{"text": "Children flourish with parental empathy, and they starve in its absence, as every "
+               "study of attachment over the last fifty years has shown.\n", "options": {"max_words": 15}}],
+}  # run by the test suite (copydesk.contract)
 
 
 def check(document: Document, options: dict) -> Iterator[Problem]:
