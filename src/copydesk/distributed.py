@@ -7,17 +7,21 @@ rest over. Three stages then run on the cluster's workers; the client only plans
 1. **Lint** (one task per batch of files): read the file (a path every worker can read, or the
    text shipped with the task: ``inputs="text"``) and run the runner's per-document
    :class:`copydesk.executors.Job` (lint, each corpus check's ``summarise``, the cache write). The
-   result stays on the worker; the client gathers only the per-file results *without* their
-   documents and summaries (findings, stats, errors) and a digest of the text. Cache hits'
-   summaries are scattered to the cluster as parts of their own.
+   task's :class:`Part` stays on the worker: results (no documents), summaries, and per parsed
+   document a digest of its text and a :class:`Placing`. The client gathers a :class:`Pending`
+   per file (format, summary failures) and counts. Cache hits' summaries are scattered to the
+   cluster as parts of their own (their results stay on the client).
 2. **Corpus checks** run their ``check(corpus, options)`` against a :class:`DaskCorpus`: exact keys
-   and MinHash band keys travel as compact records through a hash-partitioned shuffle of Dask
-   tasks (map: records of a group of parts split by key; reduce: one task per partition); the client
-   receives only groups of 2+ passages (identical ones, LSH bucket candidates), fetches just those
-   passages from the workers, verifies candidates on their signatures and joins them with a
-   union-find.
-3. **Findings** for corpus problems are made where the document is: problems are grouped by path
-   and a worker re-reads and re-parses each file (checking its digest) to place them.
+   and MinHash band keys travel packed in NumPy record arrays through a hash-partitioned shuffle
+   of Dask tasks (map: records of a group of parts split by key; reduce: one task per partition,
+   grouping by sort); the client receives only groups of 2+ passages (identical ones, LSH bucket
+   candidates), fetches just those passages from the workers, verifies candidates on their
+   signatures and joins them with a union-find.
+3. **Finish**, on the worker that holds each part: its files' corpus problems are placed with
+   their :class:`Placing` on the text read again (digest checked; nothing re-parsed). The finished
+   results come back to the client (:meth:`DaskSession.place`), or, with an output location, are
+   written as JSON Lines shards by the workers (:meth:`DaskSession.write`, :mod:`copydesk.shards`)
+   and the client keeps only their tally.
 
 Workers build the configuration themselves from the picklable :class:`copydesk.profiles.ConfigRecipe`
 and refuse to run if its fingerprint differs from the client's (other rules, other copydesk).
