@@ -27,7 +27,7 @@ from copydesk.corpus import LocalCorpus
 from copydesk.document import Document
 from copydesk.findings import Problem
 from copydesk.inputs import InputError, InputFile, read
-from copydesk.lint import Selection, keep, lint_document, make_finding
+from copydesk.lint import Selection, engines_beside, keep, lint_document, make_finding
 from copydesk.results import FileResult, failed_file
 from copydesk.suppression import Suppressions
 
@@ -60,8 +60,8 @@ class Job:
     def __call__(self, item: Item) -> FileResult:
         path, text = item
         result = lint_document(path, text, self.config, self.selection, self.verbose)
-        if self.cache is not None:
-            self.cache.put(self.cache.key(path, text), result)
+        if self.cache is not None and not any("budget" in e for e in result.errors):
+            self.cache.put(self.cache.key(path, text), result)  # not a result cut short by a time budget
         return result
 
 
@@ -92,8 +92,9 @@ def warm_up(job: Job) -> threading.Thread | None:
 
 @contextlib.contextmanager
 def spare_core(job: Job) -> Iterator[None]:
-    """Let the running checks use a second core inside one document (their ``spare_core`` hook),
-    while several jobs were asked for but too few documents make a pool worth it."""
+    """Let the running checks use a second core inside one document (their ``spare_core`` hook;
+    those checks also run beside the others), while several jobs were asked for but too few
+    documents make a pool worth it."""
     from copydesk.lint import enabled_checks
 
     hooks = []
@@ -102,9 +103,11 @@ def spare_core(job: Job) -> Iterator[None]:
             hooks.append(spec.spare_core)
     for hook in hooks:
         hook(True)
+    engines_beside(bool(hooks))  # the checks that have such a hook run beside the others
     try:
         yield
     finally:
+        engines_beside(False)
         for hook in hooks:
             hook(False)
 
