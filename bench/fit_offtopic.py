@@ -2,6 +2,8 @@
 
     .venv/bin/python bench/fit_offtopic.py ../shared/eval/offtopic-dev [--group ose] [--print-models]
 
+Needs scikit-learn, which copydesk itself does not: ``pip install -e '.[bench]'``.
+
 Summarises every document with ``off-topic.sentence``'s own code, computes the document-only and
 corpus features, and fits a logistic regression per model (``lexical``: core install; ``embedding``:
 with the ``embed`` extra, when installed). Reports grouped 5-fold cross-validation (folds by

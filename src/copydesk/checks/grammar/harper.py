@@ -137,12 +137,12 @@ def spare_core(on: bool) -> None:
 
 def check(document: Document, options: dict[str, Any]) -> Iterator[Problem]:
     doc = document
-    vocab = vocabulary(options.get("vocabulary"))
-    prof = _dialect.profile(doc, options.get("dialect"))
+    vocab = vocabulary(options["vocabulary"])
+    prof = _dialect.profile(doc, options["dialect"])
     variants = {w.lower() for w in prof.variant_words()} if _dialect.FAMILY.get(prof.dialect) != "ca" else set()
     refs = reference_spans(doc)
-    known_zipf = float(options.get("known_word_zipf", 1.0))
-    for lint in lint_prose(doc.prose, prof.dialect, options.get("disabled_rules") or (), vocab.plain_accept,
+    known_zipf = float(options["known_word_zipf"])
+    for lint in lint_prose(doc.prose, prof.dialect, options["disabled_rules"] or (), vocab.plain_accept,
                            _unreported(doc, vocab, refs)):
         if skip_span(doc, lint.start, lint.end, refs):
             continue
@@ -162,5 +162,5 @@ def check(document: Document, options: dict[str, Any]) -> Iterator[Problem]:
             suggestions=suggestions,
             rule=f"{ID}.{lint.rule}",
             category=category,
-            severity=options.get("style_severity", "info") if category == "style" else None,
+            severity=options["style_severity"] if category == "style" else None,
         )
