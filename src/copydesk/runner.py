@@ -52,7 +52,7 @@ def _from_cache(job: Job, files: list[InputFile], progress: Callable[[str], Any]
     done: dict[int, FileResult] = {}
     todo: list[tuple[int, InputFile, str | None]] = []
     cache = job.cache
-    corpus_ids = {s.id for s, _ in enabled_checks(job.config, "", "corpus", job.selection)} if cache is not None else set()
+    corpus_ids = {s.id for s, _ in enabled_checks(job.config, "", "corpus", job.selection)}
     for i, file in enumerate(files):
         if cache is None:
             todo.append((i, file, None))
