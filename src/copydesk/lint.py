@@ -125,7 +125,8 @@ def lint_text(path: str, text: str, config: Config, selection: Selection | None 
                     result.findings.append(f)
         except Exception as exc:  # noqa: BLE001 - one failing check must not lose the rest
             trace = traceback.format_exc() if verbose else None
-            result.errors.append(error_entry(spec.id, f"{path}: check {spec.id} failed: {type(exc).__name__}: {exc}", trace))
+            message = f"{path}: check {spec.id} failed: {type(exc).__name__}: {exc}"
+            result.errors.append(error_entry(spec.id, message, trace))
     return result
 
 
