@@ -5,9 +5,11 @@
 Runs in a copy of this project's content/, rules/ and pyproject.toml (a fresh content cache unless
 ``--warm-cache``), and reports:
 
-- first diagnostics after opening the article, the server just started (Harper's start-up included);
+- after opening the article, the server just started (Harper's start-up included): the first
+  diagnostics (target <= 2.5 s), those of every per-document check, and with the corpus checks;
 - after each one-word edit of the article: time to the first diagnostics for that version (the
-  document's own checks; target p95 <= 300 ms), and to the complete ones (corpus checks too);
+  checks other than the grammar engine, whose earlier findings are kept, moved; target p95 <=
+  300 ms), to every per-document check's, and to the corpus checks' too;
 - the server's resident memory with ``--docs`` documents open (copies of the articles, each made
   distinct), after all have their complete diagnostics.
 
@@ -43,6 +45,13 @@ def rss_mb(pid: int) -> float:
     return float("nan")
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process (less disturbed by a busy machine than wall time)."""
+    with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
+        fields = fh.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered) + 0.5) - 1))]
@@ -54,7 +63,8 @@ class Bench:
         self.options = options
         self.client = LanguageClient("copydesk-bench", "1")
         self.first: dict[tuple[str, int], float] = {}  # (uri, version) -> first publishDiagnostics
-        self.done: dict[tuple[str, int], float] = {}  # (uri, version) -> complete (corpus) publication
+        self.complete: dict[tuple[str, int], float] = {}  # (uri, version) -> every per-document check
+        self.done: dict[tuple[str, int], float] = {}  # (uri, version) -> with the corpus checks too
         self.changed = asyncio.Event()
 
         @self.client.feature(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
@@ -64,8 +74,11 @@ class Bench:
 
         @self.client.feature("copydesk/published")
         def published(params) -> None:
+            now = time.perf_counter()
+            if params.complete:
+                self.complete.setdefault((params.uri, params.version), now)
             if params.corpus:
-                self.done.setdefault((params.uri, params.version), time.perf_counter())
+                self.done.setdefault((params.uri, params.version), now)
             self.changed.set()
 
     async def start(self) -> None:
@@ -124,9 +137,13 @@ async def run(args: argparse.Namespace) -> None:
         t_open = time.perf_counter()
         uri = bench.open(article, text)
         first = await bench.wait(bench.first, (uri, 1)) - t_open
+        cpu_open = cpu_seconds(bench.pid)
+        checks = await bench.wait(bench.complete, (uri, 1)) - t_open
         complete = await bench.wait(bench.done, (uri, 1)) - t_open
         print(f"server start (initialize answered): {started:.2f} s ({env_note})")
-        print(f"first diagnostics after open ({words} words): {first:.2f} s; complete (corpus checks): {complete:.2f} s")
+        print(f"after open ({words} words): first diagnostics {first:.2f} s (server CPU from its start: "
+              f"{cpu_open:.2f} s); every per-document check {checks:.2f} s; with the corpus checks {complete:.2f} s "
+              "(target: first <= 2.5 s)")
 
         rng = random.Random(7)
         spans = [m.span() for m in re.finditer(r"\b[a-z]{4,}\b", text)]
@@ -134,8 +151,9 @@ async def run(args: argparse.Namespace) -> None:
         line_starts = [0]
         for line in doc_lines[:-1]:
             line_starts.append(line_starts[-1] + len(line) + 1)
-        firsts, completes = [], []
+        firsts, checks_, completes = [], [], []
         version = 1
+        cpu0 = cpu_seconds(bench.pid)
         for i in range(args.edits):
             a, b = spans[rng.randrange(len(spans))]
             word = rng.choice(["table", "garden", "quietly", "river", "recieve"])
@@ -151,12 +169,17 @@ async def run(args: argparse.Namespace) -> None:
                 lsp.VersionedTextDocumentIdentifier(version=version, uri=uri),
                 [lsp.TextDocumentContentChangePartial(rng_, word)]))
             firsts.append((await bench.wait(bench.first, (uri, version)) - t) * 1000)
+            checks_.append((await bench.wait(bench.complete, (uri, version)) - t) * 1000)
             completes.append((await bench.wait(bench.done, (uri, version)) - t) * 1000)
             await asyncio.sleep(args.pause)
+        cpu = (cpu_seconds(bench.pid) - cpu0) / args.edits * 1000
+        print(f"server CPU per edit (both stages, all threads): {cpu:.0f} ms")
         print(f"one-word edit -> diagnostics, {args.edits} edits: p50 {statistics.median(firsts):.0f} ms, "
               f"p95 {percentile(firsts, 95):.0f} ms, max {max(firsts):.0f} ms (target p95 <= 300 ms)")
-        print(f"one-word edit -> complete diagnostics (corpus checks {'' if options else 'after the default '}"
-              f"delay): p50 {statistics.median(completes):.0f} ms, p95 {percentile(completes, 95):.0f} ms")
+        print(f"one-word edit -> every per-document check (the grammar engine's too): p50 "
+              f"{statistics.median(checks_):.0f} ms, p95 {percentile(checks_, 95):.0f} ms")
+        print(f"one-word edit -> with the corpus checks ({'' if options else 'after the default '}delay): "
+              f"p50 {statistics.median(completes):.0f} ms, p95 {percentile(completes, 95):.0f} ms")
         rss_one = rss_mb(bench.pid)
 
         sources = sorted((ws / "content").glob("*.txt"))
@@ -192,14 +215,15 @@ def stages(article: Path, rounds: int) -> None:
     project.lint_document(path, text)  # Harper built in both threads
     project.lint_document(path, text, pool.submit)
     cli, server = [], []
-    _, state = project.relint(path, text, pool.submit)
+    state = project.relint(path, text, pool.submit).state
     for i in range(rounds):
         edited = text.replace(" the ", f" the{i % 7} ", 1)
         t = time.perf_counter()
         whole = project.lint_document(path, edited)
         cli.append((time.perf_counter() - t) * 1000)
         t = time.perf_counter()
-        incremental, state = project.relint(path, edited, pool.submit, state)
+        relint = project.relint(path, edited, pool.submit, state)
+        incremental, state = relint.complete(), relint.state
         server.append((time.perf_counter() - t) * 1000)
         assert sorted(f.sort_key() for f in whole.findings) == sorted(f.sort_key() for f in incremental.findings)
     print(f"per-document stage, {rounds} rounds: as the CLI runs it p50 {statistics.median(cli):.0f} ms; "

@@ -20,11 +20,11 @@ from typing import Any
 
 from copydesk.document import Block, Document, Sentence
 from copydesk.lint import Selection, check_options, enabled_checks, keep, make_finding
-from copydesk.results import FileResult, error_entry, input_finding
 from copydesk.findings import Finding, Position
 from copydesk.parsing import parse
 from copydesk.readability import document_stats
 from copydesk.registry import CheckSpec, broken_checks
+from copydesk.results import FileResult, error_entry, input_finding
 from copydesk.suppression import Suppressions
 
 BLOCK = "block"
@@ -50,19 +50,19 @@ class State:
     raw: dict[str, list[Finding]] = field(default_factory=dict)
 
 
-def view(doc: Document, keep: list[int]) -> Document:
-    """``doc`` with only the blocks ``keep`` (and their sentences); the other blocks' prose is
+def view(doc: Document, blocks: list[int]) -> Document:
+    """``doc`` with only the blocks ``blocks`` (and their sentences); the other blocks' prose is
     blanked (newlines kept), so offsets, lines and the text stay those of the whole document."""
     blank = _NOT_NEWLINE.sub(" ", doc.prose)
     pieces, pos = [], 0
-    for i in keep:
+    for i in blocks:
         b = doc.blocks[i]
         pieces += [blank[pos:b.start], doc.prose[b.start:b.end]]
         pos = b.end
     pieces.append(blank[pos:])
-    renumber = {old: new for new, old in enumerate(keep)}
+    renumber = {old: new for new, old in enumerate(blocks)}
     sentences = [Sentence(s.start, s.end, renumber[s.block]) for s in doc.sentences if s.block in renumber]
-    return Document(doc.path, doc.text, doc.format, "".join(pieces), [doc.blocks[i] for i in keep], sentences,
+    return Document(doc.path, doc.text, doc.format, "".join(pieces), [doc.blocks[i] for i in blocks], sentences,
                     doc.front_matter)
 
 

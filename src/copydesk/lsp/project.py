@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+from dataclasses import dataclass
 import threading
 from pathlib import Path
 from typing import Any, Callable
@@ -153,17 +154,14 @@ class Project:
         engines = beside(lambda: lint_document(path, text, config, split[0]))
         result = lint_document(path, text, config, split[1])  # the corpus checks' summaries too
         other = engines.result()
-        if result.document is not None and other.document is not None:
-            result.findings += other.findings
-            result.errors += [e for e in other.errors if e not in result.errors]
-        return result
+        return merged(result, other) if result.document is not None and other.document is not None else result
 
     def relint(self, path: str, text: str, beside: Callable[[Callable[[], Any]], Any] | None = None,
-               previous: Any = None) -> tuple[FileResult, Any]:
+               previous: Any = None) -> "Relint":
         """An open document's per-document stage after an edit: the block-local checks only on the
         changed blocks (:mod:`copydesk.lsp.incremental`; ``previous`` is the state of its last
-        text), the engine checks in ``beside``'s thread meanwhile. Returns the result (equal to a
-        whole lint's, without summaries: :meth:`corpus_stage` makes them) and the new state."""
+        text); the engine checks meanwhile in ``beside``'s thread, whose result this does not wait
+        for (:meth:`Relint.complete` does). No summaries: :meth:`corpus_stage` makes them."""
         from copydesk.lsp import incremental
 
         with self.lock:
@@ -171,15 +169,11 @@ class Project:
         split = self.engine_split() if beside is not None else None
         try:
             if split is None:
-                return incremental.lint(path, text, config, self.selection, previous)
+                return Relint(*incremental.lint(path, text, config, self.selection, previous))
             engines = beside(lambda: incremental.lint(path, text, config, self.selection, only=split[0])[0])
-            result, state = incremental.lint(path, text, config, self.selection, previous, only=split[1])
-            other = engines.result()
+            return Relint(*incremental.lint(path, text, config, self.selection, previous, only=split[1]), engines)
         except Exception:  # noqa: BLE001 - a parser bug: the whole lint reports it as this file's error
-            return lint_document(path, text, config, self.selection), None
-        result.findings += other.findings
-        result.errors += [e for e in other.errors if e not in result.errors]
-        return result, state
+            return Relint(lint_document(path, text, config, self.selection), None)
 
     def corpus_stage(self, result: FileResult, others: dict[str, FileResult]) -> tuple[list[Finding], list[dict]]:
         """The corpus checks' findings and errors for ``result``'s document, over ``others`` (path ->
@@ -191,12 +185,33 @@ class Project:
                                                 result.summary_failures)
 
         def shell(r: FileResult) -> FileResult:
-            return FileResult(r.path, r.format, document=r.document, summaries=r.summaries)
+            return FileResult(r.path, r.format, document=r.document, summaries=r.summaries,
+                              summary_failures=r.summary_failures)
 
         mine = shell(result)
         shells = [shell(r) for p, r in sorted(others.items()) if p != result.path and r.document is not None]
         run_corpus_checks(shells + [mine], self.config, self.selection)
         return mine.findings, mine.errors
+
+
+@dataclass
+class Relint:
+    """The checks run in the linting thread, the state for the next edit, and the engine checks'
+    result to come (a future of a :class:`FileResult`, or None when they ran here too)."""
+
+    result: FileResult
+    state: Any
+    engines: Any = None
+
+    def complete(self) -> FileResult:
+        """Everything, once the engine checks are done (the same as one whole lint)."""
+        return self.result if self.engines is None else merged(self.result, self.engines.result())
+
+
+def merged(result: FileResult, other: FileResult) -> FileResult:
+    """``result`` with the findings and the errors it lacks of ``other`` (the same text's other checks)."""
+    return dataclasses.replace(result, findings=result.findings + other.findings,
+                              errors=result.errors + [e for e in other.errors if e not in result.errors])
 
 
 def combine(result: FileResult, corpus_findings: list[Finding], corpus_errors: list[dict]) -> FileResult:

@@ -33,7 +33,7 @@ from copydesk.findings import Finding, Position
 from copydesk.results import FileResult
 from copydesk.inputs import MAX_BYTES
 from copydesk.lsp import protocol
-from copydesk.lsp.project import Project, combine, display_path
+from copydesk.lsp.project import Project, combine, display_path, merged
 
 log = logging.getLogger("copydesk.lsp")
 
@@ -42,7 +42,7 @@ CORPUS_DELAY = 0.5  # seconds after a document's per-document stage before its c
 LANGUAGES = {"markdown", "plaintext", "html", "text"}
 EXTENSIONS = (".md", ".markdown", ".txt", ".html", ".htm")
 URGENT, BACKGROUND = 0, 1
-PUBLISHED = "copydesk/published"  # sent after each publishDiagnostics: {uri, version, corpus}
+PUBLISHED = "copydesk/published"  # sent after each publishDiagnostics: {uri, version, complete, corpus}
 
 
 class Worker:
@@ -82,6 +82,9 @@ class OpenDocument:
     version: int = 0
     result: FileResult | None = None  # per-document stage of ``text``
     state: Any = None  # what the next edit's incremental re-lint reuses (copydesk.lsp.incremental)
+    complete: bool = False  # ``result`` holds every per-document check (the grammar engine's too)
+    engine_findings: list[Finding] = field(default_factory=list)  # the grammar engine's, of ``engine_text``
+    engine_text: str | None = None
     text: str = ""
     corpus: tuple[list[Finding], list[dict]] | None = None  # corpus stage of ``corpus_text``
     corpus_text: str | None = None
@@ -170,6 +173,7 @@ class CopydeskServer(LanguageServer):
         project = self.project
         if project is None:
             return
+        await asyncio.sleep(self.corpus_delay)  # an editor opens its first documents right after initializing
         files = await self.run(BACKGROUND, project.corpus_files)
         cache = await self.run(BACKGROUND, project.cache)
         loaded: dict[str, FileResult] = {}
@@ -235,20 +239,36 @@ class CopydeskServer(LanguageServer):
             self.publish(doc, None, text, [protocol.error_diagnostic(
                 f"{doc.path}: over the {MAX_BYTES} byte limit; split the file (not linted)", "input.too-large")])
             return
-        if doc.result is None or doc.text != text:
+        if doc.result is None or doc.text != text or not doc.complete:
             previous = doc.state
-            result, state = await self.run(URGENT, lambda: self.project.relint(doc.path, text, self.beside, previous))
+            relint = await self.run(URGENT, lambda: self.project.relint(doc.path, text, self.beside, previous))
             if self._snapshot(doc)[0] != text:
                 return  # edited meanwhile: a newer stage is scheduled
-            doc.result, doc.state, doc.text, doc.version = result, state, text, version
+            if relint.engines is not None:
+                # the other checks' diagnostics now; the grammar engine's earlier ones moved with
+                # the text (dropped in the edited span) until its own arrive
+                if doc.engine_text is not None:
+                    doc.engine_findings = moved(doc.engine_findings, doc.engine_text, text)
+                doc.engine_text = text
+                doc.result, doc.state, doc.text, doc.version, doc.complete = relint.result, relint.state, text, \
+                    version, False
+                self.publish_result(doc)
+                engines = await asyncio.wrap_future(relint.engines)
+                if self._snapshot(doc)[0] != text:
+                    return
+                doc.engine_findings = engines.findings
+                doc.result = merged(relint.result, engines)
+            else:
+                doc.result, doc.state, doc.text, doc.version = relint.result, relint.state, text, version
+            doc.complete = True
         self.publish_result(doc)
         self.schedule(doc.uri, self.corpus_delay, corpus_only=True)
 
     async def _corpus_stage(self, doc: OpenDocument, delay: float) -> None:
         await asyncio.sleep(delay)
         result, text = doc.result, doc.text
-        if result is None or self.project is None or doc.corpus_text == text:
-            return
+        if result is None or not doc.complete or self.project is None or doc.corpus_text == text:
+            return  # the document stage schedules this stage again once it is complete
         project = self.project
 
         def stage() -> tuple[list[Finding], list[dict]]:
@@ -287,7 +307,7 @@ class CopydeskServer(LanguageServer):
         self._explained.clear()
         self.corpus_ready = False
         for doc in self.docs.values():
-            doc.result, doc.state, doc.corpus, doc.corpus_text = None, None, None, None
+            doc.result, doc.state, doc.corpus, doc.corpus_text, doc.complete = None, None, None, None, False
             self.schedule(doc.uri)
         asyncio.ensure_future(self.load_corpus())
 
@@ -295,10 +315,12 @@ class CopydeskServer(LanguageServer):
     def combined(self, doc: OpenDocument) -> FileResult | None:
         if doc.result is None:
             return None
+        findings: list[Finding] = [] if doc.complete else list(doc.engine_findings)
+        errors: list[dict] = []
         if doc.corpus is not None and doc.corpus_text is not None:
-            findings = moved(doc.corpus[0], doc.corpus_text, doc.text)
-            return combine(doc.result, findings, doc.corpus[1])
-        return combine(doc.result, [], [])
+            findings += moved(doc.corpus[0], doc.corpus_text, doc.text)
+            errors = doc.corpus[1]
+        return combine(doc.result, findings, errors)
 
     def publish_result(self, doc: OpenDocument) -> None:
         result = self.combined(doc)
@@ -320,8 +342,10 @@ class CopydeskServer(LanguageServer):
         self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(doc.uri, diags + extra, doc.version))
         # for clients that want to know when diagnostics are complete (tests, benchmarks): a
         # notification other clients ignore
-        settled = self.corpus_ready and result is not None and doc.corpus_text == text
-        self.protocol.notify(PUBLISHED, {"uri": doc.uri, "version": doc.version, "corpus": settled})
+        complete = result is not None and doc.complete and doc.text == text
+        settled = complete and self.corpus_ready and doc.corpus_text == text
+        self.protocol.notify(PUBLISHED, {"uri": doc.uri, "version": doc.version, "complete": complete,
+                                         "corpus": settled})
 
     def encoding(self) -> str:
         return str(self.workspace.position_encoding or lsp.PositionEncodingKind.Utf16)
