@@ -78,6 +78,9 @@ SETTINGS_SCHEMA = {
         "engine": {"enum": ["local", "dask"]},  # the old name of executor
         "scheduler": {"type": "string"},
         "dask_inputs": {"enum": ["path", "text"]},
+        # time budgets, seconds (0 or null: none): each check on a file, and all checks of a file
+        "check_budget": {"anyOf": [{"type": "number", "minimum": 0}, {"type": "null"}]},
+        "file_budget": {"anyOf": [{"type": "number", "minimum": 0}, {"type": "null"}]},
     },
     "additionalProperties": False,
 }

@@ -9,9 +9,11 @@ format; formatters never analyze.
 from __future__ import annotations
 
 import traceback
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
+from copydesk.budget import Deadline, Limits, OverBudget
 from copydesk.config import CheckConfig, Config
 from copydesk.document import Document
 from copydesk.findings import Finding, Position, Problem, fingerprint
@@ -106,7 +108,13 @@ def enabled_checks(config: Config, path: str, scope: str, selection: Selection) 
 
 def lint_text(path: str, text: str, config: Config, selection: Selection | None = None,
               verbose: bool = False) -> FileResult:
-    """Parse one document and run its per-document checks (pure: no I/O)."""
+    """Parse one document and run its per-document checks (pure: no I/O).
+
+    Every check runs within its time budget on the file and the file's (:mod:`copydesk.budget`):
+    a check over budget is stopped, its findings on this file are dropped and an error entry names
+    the file, the check and the budget. With cores to spare (:func:`engines_beside`), the engine
+    checks (native, they release the GIL) run in a thread beside the others; findings and errors
+    are gathered check by check, in order, so the result is the same."""
     selection = selection or Selection()
     doc = parse(path, text)
     result = FileResult(path, doc.format, document=doc)
@@ -116,18 +124,59 @@ def lint_text(path: str, text: str, config: Config, selection: Selection | None 
     sup = Suppressions(doc)
     for module, message in broken_checks().items():
         result.errors.append(error_entry(module, f"{path}: {message}"))
-    for spec, cc in enabled_checks(config, path, "document", selection):
-        opts = check_options(spec, cc, config)
-        try:
+    limits = Limits(config.settings)
+    checks = enabled_checks(config, path, "document", selection)
+
+    def run(spec: CheckSpec, cc: CheckConfig) -> tuple[list[Finding], dict[str, Any] | None]:
+        return _run_check(doc, spec, cc, check_options(spec, cc, config), sup, selection, limits, verbose)
+
+    aside = [(spec, cc) for spec, cc in checks if spec.spare_core is not None] if _BESIDE else []
+    engines = _BESIDE[0].submit(lambda: {spec.id: run(spec, cc) for spec, cc in aside}) if aside else None
+    done = {spec.id: run(spec, cc) for spec, cc in checks if engines is None or spec.spare_core is None}
+    if engines is not None:
+        done.update(engines.result())
+    for spec, _ in checks:
+        found, error = done[spec.id]
+        result.findings.extend(found)
+        if error is not None:
+            result.errors.append(error)
+    return result
+
+
+def _run_check(doc: Document, spec: CheckSpec, cc: CheckConfig, opts: dict[str, Any], sup: Suppressions,
+               selection: Selection, limits: Limits, verbose: bool) -> tuple[list[Finding], dict[str, Any] | None]:
+    """One check's kept findings on ``doc`` and its error entry, if it failed or ran out of time."""
+    path, found = doc.path, []
+    seconds, setting = limits.next()
+    if seconds is not None and seconds <= 0:
+        return [], dict(error_entry(spec.id, f"{path}: check {spec.id} not run: the file's time budget is used "
+                                             f"up ({setting})"), budget=limits.file)
+    try:
+        with Deadline(seconds):
             for p in spec.func(doc, opts):
                 f = make_finding(doc, spec, cc, p)
                 if keep(f, sup, selection):
-                    result.findings.append(f)
-        except Exception as exc:  # noqa: BLE001 - one failing check must not lose the rest
-            trace = traceback.format_exc() if verbose else None
-            message = f"{path}: check {spec.id} failed: {type(exc).__name__}: {exc}"
-            result.errors.append(error_entry(spec.id, message, trace))
-    return result
+                    found.append(f)
+    except OverBudget:
+        return [], dict(error_entry(spec.id, f"{path}: check {spec.id} stopped after {seconds:.1f} s, its time "
+                                             f"budget on this file ({setting}); its findings on this file are not "
+                                             "reported"), budget=round(seconds, 1))
+    except Exception as exc:  # noqa: BLE001 - one failing check must not lose the rest
+        trace = traceback.format_exc() if verbose else None
+        return found, error_entry(spec.id, f"{path}: check {spec.id} failed: {type(exc).__name__}: {exc}", trace)
+    return found, None
+
+
+_BESIDE: list[ThreadPoolExecutor] = []  # the engine checks' thread, while cores are spare
+
+
+def engines_beside(on: bool) -> None:
+    """Run the engine checks (those with a ``spare_core`` hook) in a thread beside the others:
+    for a process with cores to spare, such as a run over one long document. Off before forking."""
+    if on and not _BESIDE:
+        _BESIDE.append(ThreadPoolExecutor(max_workers=1, thread_name_prefix="copydesk-engines"))
+    elif not on and _BESIDE:
+        _BESIDE.pop().shutdown(wait=True)
 
 
 def corpus_summaries(doc: Document, config: Config, selection: Selection,
@@ -135,11 +184,15 @@ def corpus_summaries(doc: Document, config: Config, selection: Selection,
     """This document's summary for each corpus check that covers it (``only``: just these
     checks). A failing ``summarise`` is recorded in ``failures`` for the corpus stage to report."""
     out: dict[str, Any] = {}
+    seconds, setting = Limits(config.settings).next()  # each summary: within one check's budget
     for spec, cc in enabled_checks(config, "", "corpus", selection):
         if (only is not None and spec.id not in only) or not config.for_path(doc.path).get(spec.id, cc).enabled:
             continue
         try:
-            out[spec.id] = spec.summarise(doc, check_options(spec, cc, config))
+            with Deadline(seconds):
+                out[spec.id] = spec.summarise(doc, check_options(spec, cc, config))
+        except OverBudget:
+            failures[spec.id] = f"summary of {doc.path} stopped after {seconds:.1f} s ({setting})"
         except Exception as exc:  # noqa: BLE001 - reported by the corpus stage, for the whole check
             failures[spec.id] = f"{type(exc).__name__}: {exc}"
     return out

@@ -23,7 +23,8 @@ class GitlabFormatter(Formatter):
         issues = []
         for entry in report["files"]:
             for f in entry["findings"]:
-                severity = "critical" if f["category"] == "input" else SEVERITIES.get(f["severity"], "minor")
+                severity = ("critical" if f["category"] == "input" and f["severity"] == "error"
+                            else SEVERITIES.get(f["severity"], "minor"))
                 fp = hashlib.sha1(f"{entry['path']}\0{f['fingerprint']}".encode("utf-8")).hexdigest()
                 description = f["message"]
                 if f["suggestions"]:

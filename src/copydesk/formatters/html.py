@@ -330,6 +330,9 @@ class HtmlFormatter(Formatter):
             "total": len(findings), "by_severity": dict(counts), "weight": weight,
             "per_kword": f"{1000 * len(findings) / words:.1f}" if words else "",
             "errors": [e["message"] for e in entry.get("errors", [])],
+            # work left undone on this file (a sentence too long to check): said above its text
+            "file_notes": [f"{f['message']} ({f['rule']}, line {f['start']['line']})" for f in findings
+                           if f["category"] == "input" and f["severity"] == "info"],
             "chart": _chart(stats, target, anchor), "rows": rows, "notes": notes,
         }
 

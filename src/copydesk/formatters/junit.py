@@ -31,8 +31,8 @@ class JunitFormatter(Formatter):
             path = clean(entry["path"])
             case = ET.SubElement(suite, "testcase", classname="copydesk", name=path, file=path)
             for f in entry["findings"]:
-                if f["category"] == "input" and entry.get("errors"):
-                    continue  # reported below as an <error>
+                if f["category"] == "input" and f["severity"] == "error" and entry.get("errors"):
+                    continue  # reported below as an <error> (notes of work left undone are kept)
                 failures += 1
                 loc = f"{entry['path']}:{f['start']['line']}:{f['start']['column']}"
                 body = [f"{loc}: {f['severity']} {f['rule']} {f['message']}"]

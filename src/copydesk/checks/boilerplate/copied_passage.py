@@ -12,11 +12,14 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from copydesk.corpus import Corpus, located
+import numpy as np
+
+from copydesk.corpus import Corpus, Member, located
 from copydesk.document import Document
-from copydesk.findings import Problem
+from copydesk.findings import Location, Problem
+from copydesk.checks.boilerplate._report import MAX_REPEATS_OPTION, counted, listed
 from copydesk.checks.boilerplate._summary import Summary, summarise as _summarise
-from copydesk.checks.boilerplate._text import AllowList, estimate
+from copydesk.checks.boilerplate._text import AllowList
 
 ID = "boilerplate.copied-passage"
 CATEGORY = "boilerplate"
@@ -29,6 +32,7 @@ OPTIONS = {
     "num_perm": {"type": "integer", "minimum": 16, "maximum": 512, "default": 64},
     "group_by": {"enum": ["folder", "none"], "default": "none"},
     "max_related": {"type": "integer", "minimum": 0, "default": 10},
+    "max_repeats": MAX_REPEATS_OPTION,
     "allow": {"type": "array", "items": {"type": "string"}, "default": []},
 }
 EXAMPLES = {
@@ -58,23 +62,49 @@ def check(corpus: Corpus, options: dict) -> Iterator[Problem]:
     for c in corpus.exact("block"):
         if len({m.doc for m in c}) > 1:
             template.update(m.ref for m in c)
+    limit = options.get("max_repeats", 100)
     for c in corpus.near(th):
         docs = {m.doc for m in c}
         if len(docs) < 2:
             continue
-        location = dict(zip((m.ref for m in c), located(c)))  # shared by the problems of the cluster
-        for m in c:
-            p = m.passage
-            if p.block >= 0 and (m.doc, p.block) in template:
-                continue
-            others = [o for o in c if o.doc != m.doc]
-            if p.allow:
-                continue
-            sims = [estimate(p.sig, o.passage.sig) for o in others]
-            best = max(range(len(others)), key=sims.__getitem__)
-            kind = "copied" if sims[best] >= 0.9 else "closely paraphrased"
+        shown = [m for m in c if not (m.passage.block >= 0 and (m.doc, m.passage.block) in template)
+                 and not m.passage.allow]
+        closest = _Closest(c, options["max_related"])
+        for k, rest in listed([m.doc for m in shown], limit):
+            m, p = shown[k], shown[k].passage
+            sim, path, related = closest.of(m)
+            kind = "copied" if sim >= 0.9 else "closely paraphrased"
             msg = (f"passage {kind} across documents: {len(c)} similar passages in {len(docs)} documents "
-                   f"(similarity {sims[best]:.2f} with {others[best].path})")
-            order = sorted(range(len(others)), key=lambda n: -sims[n])[:options["max_related"]]
-            yield Problem(p.start, p.end, msg, score=sims[best], path=m.path,
-                          related=tuple(location[others[n].ref] for n in order))
+                   f"(similarity {sim:.2f} with {path})")
+            yield Problem(p.start, p.end, counted(msg, rest, limit) if rest else msg, score=sim, path=m.path,
+                          related=related)
+
+
+class _Closest:
+    """For a member of a cluster, its closest passage in another document and the most similar
+    ones (ties in cluster order). Members of one document with one signature share the answer,
+    computed once with numpy over the cluster's distinct signatures: a cluster of many identical
+    passages costs linear work, not one comparison per pair."""
+
+    def __init__(self, cluster: list[Member], max_related: int) -> None:
+        self.cluster, self.max_related = cluster, max_related
+        sigs = np.stack([m.passage.sig for m in cluster])
+        self.width = sigs.shape[1]
+        self.distinct, self.kind = np.unique(sigs, axis=0, return_inverse=True)
+        self.kind = self.kind.reshape(-1)
+        self.doc = np.array([m.doc for m in cluster])
+        self.index = {m.ref: n for n, m in enumerate(cluster)}
+        self._done: dict[tuple[int, int], tuple[float, str, tuple[Location, ...]]] = {}
+
+    def of(self, member: Member) -> tuple[float, str, tuple[Location, ...]]:
+        """(similarity of the closest other passage, its path, the related locations)."""
+        kind = int(self.kind[self.index[member.ref]])
+        key = (member.doc, kind)
+        if key not in self._done:
+            others = np.flatnonzero(self.doc != member.doc)
+            equal = np.count_nonzero(self.distinct == self.distinct[kind], axis=1)[self.kind[others]]
+            order = np.argsort(-equal, kind="stable")
+            nearest = [self.cluster[n] for n in others[order[:max(1, self.max_related)]].tolist()]
+            self._done[key] = (int(equal[order[0]]) / self.width, self.cluster[others[order[0]]].path,
+                               located(nearest[:self.max_related]))
+        return self._done[key]

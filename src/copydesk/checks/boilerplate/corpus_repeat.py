@@ -16,6 +16,7 @@ from copydesk.corpus import Corpus, located
 from copydesk.document import Document
 from copydesk.findings import Problem
 from copydesk.checks.boilerplate._layout import main_region
+from copydesk.checks.boilerplate._report import MAX_REPEATS_OPTION, counted, listed, related_of
 from copydesk.checks.boilerplate._summary import Summary, summarise as _summarise
 from copydesk.checks.boilerplate._text import AllowList
 
@@ -31,6 +32,7 @@ OPTIONS = {
                         "description": "inside a page's main text, report a short line (tag, headline) only "
                                        "when found in at least this share of the group's documents"},
     "max_related": {"type": "integer", "minimum": 0, "default": 10},
+    "max_repeats": MAX_REPEATS_OPTION,
     "allow": {"type": "array", "items": {"type": "string"}, "default": []},
 }
 EXAMPLES = {
@@ -74,10 +76,12 @@ def check(corpus: Corpus, options: dict) -> Iterator[Problem]:
             continue
         msg = f"template text: repeated {len(c)} times in {len(docs)} documents"
         score = len(docs) / corpus.size
-        locations = located(c)  # shared by the problems of the cluster
-        for k, m in enumerate(c):
-            related = (locations[:k] + locations[k + 1:])[:options["max_related"]]
-            yield Problem(m.passage.start, m.passage.end, msg, score=score, path=m.path, related=related)
+        locations = located(c[:options["max_related"] + 1])  # shared by the problems of the cluster
+        limit = options.get("max_repeats", 100)
+        for k, rest in listed([m.doc for m in c], limit):
+            m = c[k]
+            yield Problem(m.passage.start, m.passage.end, counted(msg, rest, limit) if rest else msg, score=score,
+                          path=m.path, related=related_of(locations, k, options["max_related"]))
 
 
 def main_text(summary: Summary, repeated: set[int]) -> tuple[int, int]:

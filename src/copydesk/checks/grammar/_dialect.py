@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from copydesk.checks.grammar._engine import known_words
+from copydesk.checks.grammar._spans import Spans
 from copydesk.checks.grammar._vocab import zipf
 from copydesk.document import Document
 
@@ -117,8 +118,8 @@ def profile(doc: Document, configured: str | None = "auto") -> DialectProfile:
               if len(m.group()) >= 4 and "'" not in m.group() and "’" not in m.group()]
     ref = {i for i, b in enumerate(doc.blocks) if b.kind == "reference"}
     if ref:
-        spans = [(doc.blocks[i].start, doc.blocks[i].end) for i in ref]
-        tokens = [t for t in tokens if not any(a <= t[0] < b for a, b in spans)]
+        spans = Spans((doc.blocks[i].start, doc.blocks[i].end) for i in ref)
+        tokens = [t for t in tokens if t[0] not in spans]
     candidates = {w for w in {t[2].lower() for t in tokens}
                   if any(zipf(c) >= 1.0 for c in counterparts(w))}
     known = known_words(candidates)

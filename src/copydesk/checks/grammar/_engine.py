@@ -22,7 +22,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from functools import lru_cache
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Iterator, Sequence, TypeVar
 
 import harper
 
@@ -48,6 +48,8 @@ KIND_CATEGORY = {
 }
 
 _LOCK = threading.Lock()
+T = TypeVar("T")
+R = TypeVar("R")
 _LOCAL = threading.local()
 
 
@@ -100,6 +102,8 @@ def linter(dialect: str = "us", disabled: Iterable[str] = (), spell_only: bool =
 
 
 _FD_LOCK = threading.Lock()
+T = TypeVar("T")
+R = TypeVar("R")
 _FD_STATE: dict[str, int] = {"depth": 0, "saved": -1}  # threads may lint at once: one redirection
 
 
@@ -175,17 +179,50 @@ def lint_prose(prose: str, dialect: str = "us", disabled: Iterable[str] = (), wo
 
 PLAIN = harper.Language.PLAINTEXT
 _SPELLER: list[ThreadPoolExecutor] = []  # the spelling thread, while concurrent passes are on
+_PARTS: list[ThreadPoolExecutor] = []  # threads linting parts of one long document, while on
 
 
 def concurrent_passes(on: bool) -> None:
-    """Run every spell-only pass in a thread of its own, beside the other rules' pass (Harper
-    releases the GIL): for a process with a core to spare, such as a run over one document.
-    One thread keeps one spell-only linter per dialect, so Harper's suggestion cache is shared
-    by the spelling pass and the dictionary look-ups. Turn it off before forking."""
+    """Use the cores this process may spare (Harper releases the GIL): every spell-only pass runs
+    in a thread of its own, beside the other rules' pass, and the parts of a long document are
+    linted by a thread per core (:func:`map_parts`). For a process with cores to spare, such as
+    a run over one document. One thread keeps one spell-only linter per dialect, so Harper's
+    suggestion cache is shared by the spelling pass and the dictionary look-ups. Turn it off
+    before forking."""
     if on and not _SPELLER:
         _SPELLER.append(ThreadPoolExecutor(max_workers=1, thread_name_prefix="copydesk-spelling"))
+        _PARTS.append(ThreadPoolExecutor(max_workers=_cores(), thread_name_prefix="copydesk-part",
+                                         initializer=_inline_spelling))
     elif not on and _SPELLER:
         _SPELLER.pop().shutdown(wait=True)
+        _PARTS.pop().shutdown(wait=True)
+
+
+def _cores() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+def _inline_spelling() -> None:
+    _LOCAL.inline_spelling = True  # a part thread keeps a core busy: its spelling pass runs in it
+
+
+def map_parts(func: Callable[[T], R], parts: Sequence[T]) -> Iterator[R]:
+    """``func`` over ``parts`` (each a bounded call into Harper), results in order: in the part
+    threads when they are on and there are several parts, else here. An exception here (a time
+    budget) cancels the parts not started."""
+    if not _PARTS or len(parts) < 2:
+        yield from map(func, parts)
+        return
+    futures = [_PARTS[0].submit(func, p) for p in parts]
+    try:
+        for f in futures:
+            yield f.result()
+    finally:
+        for f in futures:
+            f.cancel()
 
 
 def _spell_only(dialect: str, text: str, dedup: bool = True) -> Future[list[harper.Lint]]:
@@ -193,7 +230,7 @@ def _spell_only(dialect: str, text: str, dedup: bool = True) -> Future[list[harp
     def run() -> list[harper.Lint]:
         with _stdout_to_stderr():
             return linter(dialect, spell_only=True).lint(text, language=PLAIN, dedup=dedup)
-    if _SPELLER:
+    if _SPELLER and not getattr(_LOCAL, "inline_spelling", False):
         return _SPELLER[0].submit(run)
     done: Future[list[harper.Lint]] = Future()
     done.set_result(run())

@@ -7,6 +7,7 @@ import unicodedata
 
 from copydesk.checks.grammar._dialect import counterparts
 from copydesk.checks.grammar._engine import known_words
+from copydesk.checks.grammar._spans import Spans
 from copydesk.checks.grammar._vocab import Vocabulary, damerau, looks_like_name_or_abbreviation, zipf
 from copydesk.document import Document
 
@@ -26,11 +27,11 @@ def sentence_start(doc: Document, offset: int) -> int:
     return m.start() if m else start
 
 
-def reference_spans(doc: Document) -> list[tuple[int, int]]:
-    return [(b.start, b.end) for b in doc.blocks if b.kind == "reference"]
+def reference_spans(doc: Document) -> Spans:
+    return Spans((b.start, b.end) for b in doc.blocks if b.kind == "reference")
 
 
-def skip_span(doc: Document, start: int, end: int, refs: list[tuple[int, int]]) -> bool:
+def skip_span(doc: Document, start: int, end: int, refs: Spans) -> bool:
     """Spans an engine must not report: empty, masked markup, layout whitespace, references."""
     if end <= start or doc.prose[start:end] != doc.text[start:end]:
         return True
@@ -39,7 +40,7 @@ def skip_span(doc: Document, start: int, end: int, refs: list[tuple[int, int]]) 
         return True  # indentation and line breaks are layout, not prose
     if not span.strip() and (start == 0 or doc.text[start - 1] == "\n"):
         return True  # leading indentation
-    return any(a <= start < b for a, b in refs)
+    return start in refs
 
 
 def keep_spelling(doc: Document, start: int, end: int, suggestions: tuple[str, ...], vocab: Vocabulary,

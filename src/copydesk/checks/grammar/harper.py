@@ -6,20 +6,29 @@ words in the project vocabulary, names (capitalised inside a sentence), brands (
 acronyms, initials and abbreviations ("E.Z.", "Psy.D.", "p."), reference-list entries, and the
 other dialect's spellings (``grammar.dialect`` reports those when a document mixes them).
 
+Harper sees bounded units: the prose in parts of at most ``MAX_PART`` characters, cut where a block
+(or, in a longer block, a sentence) starts, so that no native call runs long and a time budget
+is checked between calls; with cores to spare, the parts of a long document are linted side by
+side (the report is the same). A sentence longer than ``max_sentence_words`` words or ``MAX_PART``
+characters is left out, and an ``info`` finding (``grammar.harper.skipped``) says so.
+
 Passes: ``The child's behaviour changed (Kernberg, 1975, p. 229).``
 Fails: ``She recieved an letter.`` (spelling: "recieved"; grammar: "an letter")
 """
 
 from __future__ import annotations
 
+import bisect
+import dataclasses
 import re
 from typing import Any, Iterator
 
 from copydesk.checks.grammar import _dialect
-from copydesk.checks.grammar._engine import lint_prose
+from copydesk.checks.grammar._engine import EngineLint, lint_prose, map_parts
 from copydesk.checks.grammar._filters import keep_spelling, reference_spans, sentence_start, skip_span
+from copydesk.checks.grammar._spans import Spans
 from copydesk.checks.grammar._vocab import mixed_case, vocabulary, zipf
-from copydesk.document import Document
+from copydesk.document import Document, Sentence
 from copydesk.findings import Problem
 
 ID = "grammar.harper"
@@ -40,6 +49,11 @@ OPTIONS = {
     },
     "style_severity": {"enum": ["error", "warning", "info"], "default": "info",
                        "description": "severity of Harper's style findings"},
+    "max_sentence_words": {
+        "type": "integer", "minimum": 1, "default": 500,
+        "description": "a longer sentence (an unpunctuated dump, a log line) is not checked for grammar; an info "
+                       "finding on the file says so",
+    },
 }
 EXAMPLES = {
     "passes": ["The child's behaviour changed (Kernberg, 1975, p. 229).\n"],
@@ -88,6 +102,15 @@ def _canonical(message: str, suggestions: tuple[str, ...]) -> tuple[str, tuple[s
     return "".join(pieces), tuple(sorted(suggestions, key=_order))
 
 
+def _lint_part(doc: Document, a: int, b: int, dialect: str, options: dict[str, Any], vocab: Any,
+               unreported: list[tuple[int, int]], starts: list[int]) -> list[EngineLint]:
+    """Harper's lints on ``doc.prose[a:b]``, in document offsets."""
+    lo, hi = bisect.bisect_left(starts, a), bisect.bisect_left(starts, b)
+    words = [(x - a, y - a) for x, y in unreported[lo:hi]]
+    lints = lint_prose(doc.prose[a:b], dialect, options["disabled_rules"] or (), vocab.plain_accept, words)
+    return lints if a == 0 else [dataclasses.replace(lt, start=lt.start + a, end=lt.end + a) for lt in lints]
+
+
 def _order(word: str) -> tuple[str, str]:
     return word.lower(), word
 
@@ -105,7 +128,7 @@ _GLUE = frozenset(".@/\\-_:#&")
 _SPELL_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 
 
-def _unreported(doc: Document, vocab: Any, refs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def _unreported(doc: Document, vocab: Any, refs: Spans) -> list[tuple[int, int]]:
     """Spans of the words whose spelling is never reported: project terms, references, acronyms,
     brands ("StumbleUpon") and names (capitalised inside a sentence). They are most of the words
     Harper does not know, and each would cost it a suggestion search. Only whole words, so that
@@ -116,9 +139,57 @@ def _unreported(doc: Document, vocab: Any, refs: list[tuple[int, int]]) -> list[
         if prose[a - 1:a] in _GLUE or (prose[b:b + 1] in _GLUE and prose[b + 1:b + 2].isalnum()):
             continue  # part of a host name, an address or a compound ("Amazon.com's", "U.S.")
         if (word[:1].isupper() and (len(word) > 1 and word.isupper() or a > sentence_start(doc, a))
-                or mixed_case(word) or vocab.accepts(word) or any(r0 <= a < r1 for r0, r1 in refs)):
+                or mixed_case(word) or vocab.accepts(word) or a in refs):
             out.append(m.span())
     return out
+
+
+MAX_PART = 20_000  # characters of prose per Harper call
+
+
+def parts(doc: Document, max_words: int, max_chars: int = MAX_PART) -> tuple[list[tuple[int, int]],
+                                                                             list[list[Sentence]]]:
+    """The spans of prose Harper reads, each at most ``max_chars`` long unless one block or sentence
+    is (cut at block starts; inside a longer block, at sentence starts), and the runs of
+    consecutive sentences left out: longer than ``max_words`` words or ``max_chars`` characters.
+    A short document is one part: all of its prose."""
+    def too_long(s: Sentence) -> bool:
+        n = s.end - s.start  # n words need at least 2n - 1 characters
+        return n > max_chars or (n >= 2 * max_words and len(doc.words(s.start, s.end)) > max_words)
+
+    segments: list[tuple[int, Sentence | None]] = []  # (start, the sentence left out from there)
+    by_block = doc.block_sentences
+    for i, b in enumerate(doc.blocks):
+        start = 0 if i == 0 else b.start
+        end = doc.blocks[i + 1].start if i + 1 < len(doc.blocks) else len(doc.prose)
+        sentences = [doc.sentences[k] for k in by_block[i]]
+        if end - start <= max_chars and not any(too_long(s) for s in sentences):
+            segments.append((start, None))
+            continue
+        for k, s in enumerate(sentences):
+            segments.append((start if k == 0 else s.start, s if too_long(s) else None))
+        if not sentences:
+            segments.append((start, None))
+    if not segments:
+        return ([(0, len(doc.prose))] if doc.prose else []), []
+    out: list[tuple[int, int]] = []
+    skipped: list[list[Sentence]] = []
+    ends = [a for a, _ in segments[1:]] + [len(doc.prose)]
+    after_skipped = False
+    for (a, left_out), b in zip(segments, ends):
+        if left_out is not None:
+            if after_skipped:
+                skipped[-1].append(left_out)
+            else:
+                skipped.append([left_out])
+            after_skipped = True
+            continue
+        after_skipped = False
+        if out and out[-1][1] == a and b - out[-1][0] <= max_chars:
+            out[-1] = (out[-1][0], b)
+        else:
+            out.append((a, b))
+    return out, skipped
 
 
 def warm_up(options: dict[str, Any]) -> None:
@@ -129,7 +200,8 @@ def warm_up(options: dict[str, Any]) -> None:
 
 
 def spare_core(on: bool) -> None:
-    """With a core to spare in this process, the spelling pass runs beside Harper's other rules."""
+    """With cores to spare in this process, the spelling pass runs beside Harper's other rules and
+    the parts of a long document side by side."""
     from copydesk.checks.grammar._engine import concurrent_passes
 
     concurrent_passes(on)
@@ -142,8 +214,20 @@ def check(document: Document, options: dict[str, Any]) -> Iterator[Problem]:
     variants = {w.lower() for w in prof.variant_words()} if _dialect.FAMILY.get(prof.dialect) != "ca" else set()
     refs = reference_spans(doc)
     known_zipf = float(options["known_word_zipf"])
-    for lint in lint_prose(doc.prose, prof.dialect, options["disabled_rules"] or (), vocab.plain_accept,
-                           _unreported(doc, vocab, refs)):
+    max_words = int(options["max_sentence_words"])
+    spans, skipped = parts(doc, max_words)
+    for run in skipped:
+        words = sum(len(doc.words(s.start, s.end)) for s in run)
+        yield Problem(run[0].start, run[0].end, f"sentence of {words:,} words not checked for grammar "
+                      f"(longer than max_sentence_words: {max_words}, or than {MAX_PART:,} characters)",
+                      rule=f"{ID}.skipped", category="input", severity="info")
+    unreported = _unreported(doc, vocab, refs)
+    starts = [a for a, _ in unreported]
+
+    def lint_part(span: tuple[int, int]) -> list[EngineLint]:
+        return _lint_part(doc, span[0], span[1], prof.dialect, options, vocab, unreported, starts)
+
+    for lint in (lint for lints in map_parts(lint_part, spans) for lint in lints):
         if skip_span(doc, lint.start, lint.end, refs):
             continue
         if " " not in lint.text and vocab.accepts(lint.text):

@@ -19,6 +19,7 @@ import string
 from typing import Any, Iterator
 
 from copydesk.checks.grammar._engine import known_words
+from copydesk.checks.grammar._spans import Spans
 from copydesk.checks.grammar._vocab import frequencies, vocabulary, zipf
 from copydesk.document import Document
 from copydesk.findings import Problem
@@ -95,14 +96,14 @@ def check(document: Document, options: dict[str, Any]) -> Iterator[Problem]:
     vocab = vocabulary(options["vocabulary"])
     rare = float(options["rare_zipf"])
     min_len = int(options["min_length"])
-    refs = [(b.start, b.end) for b in doc.blocks if b.kind == "reference"]
+    refs = Spans((b.start, b.end) for b in doc.blocks if b.kind == "reference")
     cands = []
     for m in _WORD.finditer(doc.prose):
         w = m.group()
         z = zipf(w)
         if len(w) < min_len or z >= rare or z == 0 or vocab.accepts(w):
             continue  # no frequency evidence (z == 0): the model cannot judge the word
-        if any(a <= m.start() < b for a, b in refs):
+        if m.start() in refs:
             continue
         cands.append(m)
     if not cands:
