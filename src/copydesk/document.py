@@ -91,6 +91,14 @@ class Document:
         return self.prose[sentence.start:sentence.end]
 
     @cached_property
+    def block_sentences(self) -> list[list[int]]:
+        """Sentence indices per block."""
+        out: list[list[int]] = [[] for _ in self.blocks]
+        for i, s in enumerate(self.sentences):
+            out[s.block].append(i)
+        return out
+
+    @cached_property
     def sections(self) -> list[Section]:
         sections: list[Section] = []
         current: list[int] = []
