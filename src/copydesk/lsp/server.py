@@ -35,6 +35,7 @@ from copydesk.findings import Finding, Position
 from copydesk.results import FileResult
 from copydesk.inputs import MAX_BYTES
 from copydesk.lsp import protocol
+from copydesk.lsp.incremental import edit_span
 from copydesk.lsp.project import Project, combine, display_path, merged
 
 log = logging.getLogger("copydesk.lsp")
@@ -99,13 +100,7 @@ def moved(findings: list[Finding], before: str, after: str) -> list[Finding]:
     after it shift by the change in length (for the corpus findings until they are remade)."""
     if before == after:
         return findings
-    limit = min(len(before), len(after))
-    head = 0
-    while head < limit and before[head] == after[head]:
-        head += 1
-    tail = 0
-    while tail < limit - head and before[-1 - tail] == after[-1 - tail]:
-        tail += 1
+    head, tail = edit_span(before, after)
     delta = len(after) - len(before)
     out = []
     for f in findings:
