@@ -107,7 +107,7 @@ def _lint_part(doc: Document, a: int, b: int, dialect: str, options: dict[str, A
     """Harper's lints on ``doc.prose[a:b]``, in document offsets."""
     lo, hi = bisect.bisect_left(starts, a), bisect.bisect_left(starts, b)
     words = [(x - a, y - a) for x, y in unreported[lo:hi]]
-    lints = lint_prose(doc.prose[a:b], dialect, options.get("disabled_rules") or (), vocab.plain_accept, words)
+    lints = lint_prose(doc.prose[a:b], dialect, options["disabled_rules"] or (), vocab.plain_accept, words)
     return lints if a == 0 else [dataclasses.replace(lt, start=lt.start + a, end=lt.end + a) for lt in lints]
 
 
@@ -209,12 +209,12 @@ def spare_core(on: bool) -> None:
 
 def check(document: Document, options: dict[str, Any]) -> Iterator[Problem]:
     doc = document
-    vocab = vocabulary(options.get("vocabulary"))
-    prof = _dialect.profile(doc, options.get("dialect"))
+    vocab = vocabulary(options["vocabulary"])
+    prof = _dialect.profile(doc, options["dialect"])
     variants = {w.lower() for w in prof.variant_words()} if _dialect.FAMILY.get(prof.dialect) != "ca" else set()
     refs = reference_spans(doc)
-    known_zipf = float(options.get("known_word_zipf", 1.0))
-    max_words = int(options.get("max_sentence_words", 500))
+    known_zipf = float(options["known_word_zipf"])
+    max_words = int(options["max_sentence_words"])
     spans, skipped = parts(doc, max_words)
     for run in skipped:
         words = sum(len(doc.words(s.start, s.end)) for s in run)
@@ -246,5 +246,5 @@ def check(document: Document, options: dict[str, Any]) -> Iterator[Problem]:
             suggestions=suggestions,
             rule=f"{ID}.{lint.rule}",
             category=category,
-            severity=options.get("style_severity", "info") if category == "style" else None,
+            severity=options["style_severity"] if category == "style" else None,
         )
