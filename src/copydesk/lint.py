@@ -125,7 +125,7 @@ def lint_text(path: str, text: str, config: Config, selection: Selection | None 
     sup = Suppressions(doc)
     for module, message in broken_checks().items():
         result.errors.append(error_entry(module, f"{path}: {message}"))
-    limits = Limits(config.settings)
+    limits = Limits(config.settings, len(text))
     checks = enabled_checks(config, path, "document", selection)
 
     def run(spec: CheckSpec, cc: CheckConfig) -> tuple[list[Finding], dict[str, Any] | None]:
@@ -153,7 +153,7 @@ def _run_check(doc: Document, spec: CheckSpec, cc: CheckConfig, opts: dict[str, 
     seconds, setting = limits.next()
     if seconds is not None and seconds <= 0:
         return [], dict(error_entry(spec.id, f"{path}: check {spec.id} not run: the file's time budget is used "
-                                             f"up ({setting})"), budget=limits.file)
+                                             f"up ({setting})"), budget=limits.file * limits.scale)
     try:
         with Deadline(seconds):
             for p in spec.func(doc, opts):
@@ -187,7 +187,7 @@ def corpus_summaries(doc: Document, config: Config, selection: Selection,
     """This document's summary for each corpus check that covers it (``only``: just these
     checks). A failing ``summarise`` is recorded in ``failures`` for the corpus stage to report."""
     out: dict[str, Any] = {}
-    seconds, setting = Limits(config.settings).next()  # each summary: within one check's budget
+    seconds, setting = Limits(config.settings, len(doc.text)).next()  # each summary: one check's budget
     for spec, cc in enabled_checks(config, "", "corpus", selection):
         if (only is not None and spec.id not in only) or not config.for_path(doc.path).get(spec.id, cc).enabled:
             continue
