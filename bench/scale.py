@@ -1,12 +1,12 @@
-"""Scaling of ``--engine dask``: client peak memory and throughput at growing archive sizes.
+"""Scaling of ``--executor dask``: client peak memory and throughput at growing archive sizes.
 
 Generates one synthetic archive (sites of 50 articles sharing template lines, about one article in
 ten copying or editing a sentence of an earlier one; its first N documents are the archive of N),
 starts a local Dask cluster, and runs the real command line as the *client*, in a process of its own
 (the scheduler stays in this process, as on a real cluster it is not the client's)::
 
-    copydesk check SITES --engine dask --scheduler ADDR --output-dir OUT   (--mode shards, default)
-    copydesk check SITES --engine dask --scheduler ADDR --format json -o F (--mode report: one report)
+    copydesk check SITES --executor dask --scheduler ADDR --output-dir OUT   (--mode shards, default)
+    copydesk check SITES --executor dask --scheduler ADDR --format json -o F (--mode report: one report)
 
 For each size it prints the wall time, documents/s and the client's peak resident memory (the
 kernel's high-water mark of that process, ``ru_maxrss``: imports, configuration and run), then the
@@ -117,9 +117,14 @@ def main(argv: list[str] | None = None) -> int:
     def dask_args(address: str, n: int, tag: str) -> list[str]:
         out = (["--output-dir", str(work / f"out-{tag}")] if args.mode == "shards"
                else ["--format", "json", "--output", str(work / f"out-{tag}.json")])
-        return ["check", *sites(root, n), *common, "--engine", "dask", "--scheduler", address, *out]
+        return ["check", *sites(root, n), *common, "--executor", "dask", "--scheduler", address, *out]
 
     rows: list[tuple[str, int, float, float]] = []
+
+    def row(name: str, n: int, wall: float, rss: float) -> None:
+        rows.append((name, n, wall, rss))
+        print(f"{name}, {n} documents: {wall:.1f} s, {n / wall:.1f} documents/s, client peak {rss:.0f} MiB "
+              f"(load {os.getloadavg()[0]:.1f})", file=sys.stderr, flush=True)
     with distributed.LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True,
                                   dashboard_address=":0") as cluster, distributed.Client(cluster) as client:
         address = cluster.scheduler_address
@@ -129,10 +134,10 @@ def main(argv: list[str] | None = None) -> int:
             local_json = work / "local.json"
             wall, rss, _ = run(["check", *sites(root, n), *common, "--jobs", "1", "--format", "json",
                                 "--output", str(local_json)], work)
-            rows.append(("local engine, 1 process", n, wall, rss))
+            row("local engine, 1 process", n, wall, rss)
             run(dask_args(address, n, "warm"), work)  # the workers build the configuration once
             wall, rss, _ = run(dask_args(address, n, f"{n}"), work)
-            rows.append((f"dask, {args.workers} worker{'s' if args.workers > 1 else ''}", n, wall, rss))
+            row(f"dask, {args.workers} worker{'s' if args.workers > 1 else ''}", n, wall, rss)
             if args.mode == "shards":
                 merged = work / "merged.json"
                 run(["report", "merge", str(work / f"out-{n}"), "--format", "json", "--output", str(merged),
@@ -146,8 +151,7 @@ def main(argv: list[str] | None = None) -> int:
                 return 1
         for n in sizes:
             wall, rss, _ = run(dask_args(address, n, f"{n}"), work)
-            rows.append((f"dask, {args.workers} worker{'s' if args.workers > 1 else ''}", n, wall, rss))
-            print(f"{n}: {wall:.0f} s, client peak {rss:.0f} MiB (load {os.getloadavg()[0]:.1f})", file=sys.stderr)
+            row(f"dask, {args.workers} worker{'s' if args.workers > 1 else ''}", n, wall, rss)
 
     print(f"profile {args.profile}, --select {args.select}, --mode {args.mode}; {os.cpu_count()} cores; "
           f"Python {sys.version.split()[0]}; load average {os.getloadavg()[0]:.1f}\n")

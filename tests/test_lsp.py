@@ -29,6 +29,9 @@ def workspace(tmp_path_factory) -> Path:
     shutil.copy(ROOT / "pyproject.toml", root / "pyproject.toml")
     (root / "notes.md").write_text(
         "# Notes\n\nWe utilize a recieve step.\n\nThe colour of the behaviour, and the color.\n", encoding="utf-8")
+    (root / "page.html").write_text(
+        "<html><body>\n<h1>Page</h1>\n<p>Our team will utilize\n  these tools daily.</p>\n</body></html>\n",
+        encoding="utf-8")
     (root / "rules" / "style.yaml").write_text(
         "patterns:\n  - id: style.utilize\n    type: substitution\n    message: \"Use '{replacement}'.\"\n"
         "    swap: {utilize: use}\n", encoding="utf-8")
@@ -52,7 +55,7 @@ class Published:
 
         @client.feature("copydesk/published")
         def published(params) -> None:
-            self.seen.append({k: getattr(params, k) for k in ("uri", "version", "corpus")})
+            self.seen.append({k: getattr(params, k) for k in ("uri", "version", "complete", "corpus")})
             self.event.set()
 
     async def settled(self, uri: str, version: int | None = None) -> None:
@@ -130,6 +133,9 @@ async def test_diagnostic_fields_hover_and_related(client: LanguageClient, works
         lsp.TextDocumentIdentifier(uri), fire[0].range.start))
     assert fire[0].message in hover.contents.value
     assert "off-topic.sentence  [off-topic" in hover.contents.value  # the `copydesk explain` text
+    actions = await client.text_document_code_action_async(lsp.CodeActionParams(
+        lsp.TextDocumentIdentifier(uri), fire[0].range, lsp.CodeActionContext([fire[0]])))
+    assert not any(a.title.startswith("Disable") for a in actions)  # in plain text a comment would be text
 
 
 @pytest.mark.asyncio(loop_scope="module")
@@ -160,6 +166,9 @@ async def test_edits_code_actions_and_vocabulary(client: LanguageClient, workspa
         lsp.VersionedTextDocumentIdentifier(version=2, uri=uri),
         [lsp.TextDocumentContentChangePartial(diags["style.utilize"].range, "use")]))
     await client.published.settled(uri, 2)
+    # published in steps: the other checks first (Harper's earlier findings kept), then Harper's, then the corpus's
+    steps = [(p["complete"], p["corpus"]) for p in client.published.seen if p["uri"] == uri and p["version"] == 2]
+    assert steps[0] == (False, False) and (True, False) in steps and steps[-1] == (True, True)
     codes = {d.code for d in client.diagnostics[uri]}
     assert "style.utilize" not in codes and "grammar.harper.SpellCheck" in codes
     spell = next(d for d in client.diagnostics[uri] if d.code == "grammar.harper.SpellCheck")
@@ -179,3 +188,17 @@ async def test_edits_code_actions_and_vocabulary(client: LanguageClient, workspa
         client.published.seen.clear()
         await client.published.settled(uri, 2)
     assert "grammar.harper.SpellCheck" not in {d.code for d in client.diagnostics[uri]}
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_html_positions_and_disable_comment(client: LanguageClient, workspace: Path):
+    path = workspace / "page.html"
+    uri = open_doc(client, path, "html")
+    await client.published.settled(uri)
+    utilize = next(d for d in client.diagnostics[uri] if d.code == "style.utilize")
+    assert utilize.range == lsp.Range(lsp.Position(2, 17), lsp.Position(2, 24))  # the word inside <p>
+    actions = await client.text_document_code_action_async(lsp.CodeActionParams(
+        lsp.TextDocumentIdentifier(uri), utilize.range, lsp.CodeActionContext([utilize])))
+    disable = next(a for a in actions if a.title == "Disable style.utilize for this line")
+    edit = disable.edit.changes[uri][0]
+    assert edit.range.start == lsp.Position(2, 0) and edit.new_text == "<!-- copydesk-disable-next-line style.utilize -->\n"

@@ -110,3 +110,67 @@ def test_any_fsspec_location(run_cli, project):
     run_cli("check", "site", "--output-dir", "memory://copydesk-test/audit", *FAST)
     _, merged, _ = run_cli("report", "merge", "memory://copydesk-test/audit", "--format", "sarif")
     assert merged == local
+
+
+def test_placing_answers_as_the_document():
+    """The last stage places corpus problems from a Placing (no re-parse): the same positions,
+    sentences and suppressions as the parsed document."""
+    from copydesk.distributed import Placing
+    from copydesk.parsing import parse
+
+    text = ("---\ntitle: T\n---\n# Head\n\nOne sentence here. Another one follows!\n\n"
+            "<!-- copydesk-disable-next-line boilerplate -->\nShare this page.\n\n- item\n- item two\n")
+    doc = parse("a.md", text)
+    placing = Placing(doc)
+    view = placing.view("a.md", text)
+    for offset in range(len(text) + 1):
+        assert view.position(offset) == doc.position(offset)
+        want, got = doc.sentence_at(offset), view.sentence_at(offset)
+        assert (got is None) == (want is None) and (got is None or (got.start, got.end) == (want.start, want.end))
+    share = text.index("Share")
+    assert placing.suppressions.suppressed("boilerplate.corpus-repeat", "boilerplate", share)
+    assert not placing.suppressions.suppressed("readability.sentence-length", "readability", share)
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as c:
+        yield c
+
+
+@pytest.mark.parametrize("inputs", ["path", "text"])
+def test_dask_workers_write_the_shards(cluster, run_cli, project, monkeypatch, inputs):
+    """--executor dask --output-dir: the workers write the shards (several, by groups of parts),
+    the client writes the files it holds; merged, byte-identical to the local engine's report."""
+    from copydesk import shards
+
+    make_sites(project / "site")
+    write(project / "site" / "blog" / "quiet.md", "# Quiet\n\n<!-- copydesk-disable boilerplate -->\n"
+          + SOURCE + "\n\n" + FOOTER + "\n<!-- copydesk-enable boilerplate -->\n")
+    monkeypatch.setattr(shards, "FILES_PER_SHARD", 3)
+    for fmt in ("json", "sarif"):
+        code, local, _ = run_cli("check", "site", "--format", fmt, *FAST)
+        code_d, _, err = run_cli("check", "site", "--output-dir", "out", *FAST, "--executor", "dask",
+                                 "--scheduler", cluster.scheduler_address, "--dask-inputs", inputs)
+        assert code_d == code and "latin1.txt" in err
+        _, merged, _ = run_cli("report", "merge", "out", "--format", fmt)
+        assert merged == local
+    report = json.loads(run_cli("report", "merge", "out", "--format", "json")[1])
+    rules = {f["rule"] for e in report["files"] for f in e["findings"]}
+    assert {"boilerplate.corpus-repeat", "boilerplate.copied-passage", "input.unreadable"} <= rules
+    quiet = next(e for e in report["files"] if e["path"].endswith("quiet.md"))
+    assert not any(f["category"] == "boilerplate" for f in quiet["findings"])  # suppressed on the worker
+    assert len(shards.load_manifest("out")["shards"]) > 2
+
+
+def test_dask_shards_from_the_cache(cluster, run_cli, project):
+    """A second run takes every file from the cache: the client holds them and writes their shard."""
+    make_sites(project / "site")
+    _, local, _ = run_cli("check", "site", "--format", "json", "--profile", "fast", "--fail-on", "never",
+                          "--no-cache")
+    for _ in range(2):  # cold, then warm
+        run_cli("check", "site", "--output-dir", "out", "--profile", "fast", "--fail-on", "never",
+                "--executor", "dask", "--scheduler", cluster.scheduler_address)
+        _, merged, _ = run_cli("report", "merge", "out", "--format", "json")
+        assert merged == local

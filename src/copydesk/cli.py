@@ -235,16 +235,20 @@ def cmd_check(args: argparse.Namespace) -> int:
     config, paths, selection = run.config, list(run.paths), run.selection
     cache, executor = run.make_cache(), run.make_executor()
 
+    if args.output_dir:  # the report goes to shards where the results are; only its tally comes here
+        from copydesk.runner import write_paths
+
+        with _progress(paths, config, args.quiet) as progress:
+            tally = write_paths(paths, args.output_dir, config, selection, verbose=run.verbose, progress=progress,
+                                cache=cache, executor=executor)
+        return _emit_tally(args, config, tally)
+
     def lint() -> list[Any]:
         with _progress(paths, config, args.quiet) as progress:
             return lint_paths(paths, config, selection, verbose=run.verbose, progress=progress, cache=cache,
                               executor=executor)
 
     results = lint()
-    if args.output_dir:
-        from copydesk.shards import write_results
-
-        return _emit_tally(args, config, write_results(args.output_dir, results, config))
     _filter_findings(args, results)
     if args.diff or args.fix:
         changed, failed = _fix(args, results, paths, config, selection)

@@ -7,17 +7,21 @@ rest over. Three stages then run on the cluster's workers; the client only plans
 1. **Lint** (one task per batch of files): read the file (a path every worker can read, or the
    text shipped with the task: ``inputs="text"``) and run the runner's per-document
    :class:`copydesk.executors.Job` (lint, each corpus check's ``summarise``, the cache write). The
-   result stays on the worker; the client gathers only the per-file results *without* their
-   documents and summaries (findings, stats, errors) and a digest of the text. Cache hits'
-   summaries are scattered to the cluster as parts of their own.
+   task's :class:`Part` stays on the worker: results (no documents), summaries, and per parsed
+   document a digest of its text and a :class:`Placing`. The client gathers a :class:`Pending`
+   per file (format, summary failures) and counts. Cache hits' summaries are scattered to the
+   cluster as parts of their own (their results stay on the client).
 2. **Corpus checks** run their ``check(corpus, options)`` against a :class:`DaskCorpus`: exact keys
-   and MinHash band keys travel as compact records through a hash-partitioned shuffle of Dask
-   tasks (map: records of a group of parts split by key; reduce: one task per partition); the client
-   receives only groups of 2+ passages (identical ones, LSH bucket candidates), fetches just those
-   passages from the workers, verifies candidates on their signatures and joins them with a
-   union-find.
-3. **Findings** for corpus problems are made where the document is: problems are grouped by path
-   and a worker re-reads and re-parses each file (checking its digest) to place them.
+   and MinHash band keys travel packed in NumPy record arrays through a hash-partitioned shuffle
+   of Dask tasks (map: records of a group of parts split by key; reduce: one task per partition,
+   grouping by sort); the client receives only groups of 2+ passages (identical ones, LSH bucket
+   candidates), fetches just those passages from the workers, verifies candidates on their
+   signatures and joins them with a union-find.
+3. **Finish**, on the worker that holds each part: its files' corpus problems are placed with
+   their :class:`Placing` on the text read again (digest checked; nothing re-parsed). The finished
+   results come back to the client (:meth:`DaskSession.place`), or, with an output location, are
+   written as JSON Lines shards by the workers (:meth:`DaskSession.write`, :mod:`copydesk.shards`)
+   and the client keeps only their tally.
 
 Workers build the configuration themselves from the picklable :class:`copydesk.profiles.ConfigRecipe`
 and refuse to run if its fingerprint differs from the client's (other rules, other copydesk).
@@ -32,10 +36,11 @@ import contextlib
 import dataclasses
 import hashlib
 import os
-import sys
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, NamedTuple
+
+import numpy as np
 
 from copydesk.clusters import MAX_BUCKET, UnionFind, components, estimate
 from copydesk.corpus import KINDS, Member, canonical
@@ -78,25 +83,74 @@ def _text(path: str, source: tuple[str, str]) -> str:
     return value if kind == "text" else read(InputFile(path, value))
 
 
+class Placing:
+    """What placing a corpus problem needs of a parsed document, without the parse: its line
+    starts, its sentences' spans and its suppressions (the text is read again, and checked
+    against its digest). The lint task keeps one per document, so the last stage re-parses nothing."""
+
+    __slots__ = ("lines", "starts", "ends", "suppressions")
+
+    def __init__(self, doc: Any) -> None:
+        from copydesk.suppression import Suppressions
+
+        self.lines = np.asarray(doc.lines.starts, np.int64)
+        self.starts = np.fromiter((s.start for s in doc.sentences), np.int64, len(doc.sentences))
+        self.ends = np.fromiter((s.end for s in doc.sentences), np.int64, len(doc.sentences))
+        self.suppressions = Suppressions(doc)
+
+    def view(self, path: str, text: str) -> "_Placed":
+        return _Placed(path, text, self)
+
+
+class _Sentence(NamedTuple):
+    start: int
+    end: int
+
+
+@dataclass
+class _Placed:
+    """A document as :func:`copydesk.lint.make_finding` reads it (path, text, position,
+    sentence_at), answered from a :class:`Placing` as :class:`copydesk.document.Document` would."""
+
+    path: str
+    text: str
+    placing: Placing
+
+    def position(self, offset: int) -> tuple[int, int]:
+        lines = self.placing.lines
+        line = int(np.searchsorted(lines, offset, side="right")) - 1
+        return line + 1, offset - int(lines[line]) + 1
+
+    def sentence_at(self, offset: int) -> _Sentence | None:
+        p = self.placing
+        i = int(np.searchsorted(p.starts, offset, side="right")) - 1
+        if i >= 0 and offset < p.ends[i]:
+            return _Sentence(int(p.starts[i]), int(p.ends[i]))
+        return None
+
+
 @dataclass
 class Part:
-    """What one lint task leaves on its worker: results without documents, and summaries."""
+    """What one lint task leaves on its worker until the last stage: its files' results (without
+    documents), and for each parsed document its digest, its :class:`Placing` and its summaries."""
 
     results: list[tuple[int, FileResult]] = field(default_factory=list)
     digests: dict[int, str] = field(default_factory=dict)   # documents that parsed
+    placings: dict[int, Placing] = field(default_factory=dict)
     summaries: dict[str, list[tuple[int, Any]]] = field(default_factory=dict)  # check id -> (index, summary)
 
 
-def _add(part: Part, index: int, result: FileResult, text: str) -> None:
-    """File ``index``'s per-document result into ``part``: the summaries stay, the document goes."""
-    result.document = None
-    part.results.append((index, result))
-    if result.format is None:
+def _add(part: Part, index: int, result: FileResult | None, text: str, doc: Any, summaries: dict[str, Any]) -> None:
+    """File ``index`` into ``part``: its result (None: it stays where it is) and, when it parsed,
+    what the corpus stage and the last stage need of the document."""
+    if result is not None:
+        part.results.append((index, result))
+    if doc is None:
         return
     part.digests[index] = _digest(text)
-    for sid, summary in result.summaries.items():
+    part.placings[index] = Placing(doc)
+    for sid, summary in summaries.items():
         part.summaries.setdefault(sid, []).append((index, summary))
-    result.summaries = {}
 
 
 def lint_part(recipe: Any, fingerprint: str, selection: Selection, verbose: bool, cache_args: Any,
@@ -110,52 +164,106 @@ def lint_part(recipe: Any, fingerprint: str, selection: Selection, verbose: bool
         except InputError as exc:
             part.results.append((index, failed_file(path, str(exc))))
             continue
-        _add(part, index, job((path, text)), text)
+        result = job((path, text))
+        doc, result.document = result.document, None
+        _add(part, index, result, text, doc, result.summaries)
+        result.summaries = {}
     return part
 
 
-def part_overview(part: Part) -> tuple[list[tuple[int, FileResult]], dict[int, str], dict[str, int]]:
-    """What the client gathers from a lint task (no documents, no summaries)."""
-    return part.results, part.digests, {k: len(v) for k, v in part.summaries.items()}
+class Pending:
+    """A file's result while it stays on a worker: what the corpus stage reads of it (path,
+    format, why a summary failed) and the errors it adds; the rest joins it in the last stage."""
+
+    __slots__ = ("path", "format", "summary_failures", "errors")
+    document = None
+
+    def __init__(self, path: str, format: str | None, summary_failures: dict[str, str]) -> None:
+        self.path, self.format, self.summary_failures, self.errors = path, format, summary_failures, []
 
 
-def materialise_part(recipe: Any, fingerprint: str, selection: Selection,
-                     items: list[tuple[str, tuple[str, str], str, list[tuple[str, Any]]]]
-                     ) -> list[tuple[str, list[Finding], str | None]]:
-    """Stage 3 on a worker: corpus problems -> findings, on the re-read and re-parsed document."""
-    from copydesk.parsing import parse
+_NONE: dict[str, str] = {}  # the summary failures of almost every file (never written to)
+
+
+def part_overview(part: Part) -> tuple[list[tuple[int, str | None, dict[str, str]]], dict[str, int]]:
+    """What the client gathers from a lint task: per file its format and summary failures, and
+    how many summaries each corpus check has (no findings, no documents, no summaries)."""
+    return ([(i, r.format, r.summary_failures or None) for i, r in part.results],
+            {k: len(v) for k, v in part.summaries.items()})
+
+
+def finish_part(recipe: Any, fingerprint: str, selection: Selection, part: Part,
+                extra: dict[int, tuple[list[tuple[str, Any]], list[dict[str, Any]], tuple[str, str] | None]]
+                ) -> list[tuple[int, FileResult]]:
+    """Stage 3 on the worker that holds ``part``: its files' results with their corpus findings
+    (``extra[index]``: problems, placed with the document's :class:`Placing` on its text read
+    again and checked against its digest) and corpus errors added. New objects: a retried task
+    finds ``part`` as it was."""
     from copydesk.profiles import worker_config
-    from copydesk.suppression import Suppressions
 
     config = worker_config(recipe, fingerprint)
     out = []
-    for path, source, digest, problems in items:
-        try:
-            text = _text(path, source)
-            if _digest(text) != digest:
-                raise InputError(f"{path}: changed while it was being linted; run copydesk again")
-        except InputError as exc:
-            out.append((path, [], str(exc)))
-            continue
-        doc = parse(path, text)
-        sup = Suppressions(doc)
-        findings = []
-        for sid, p in problems:
-            spec = config.specs[sid]
-            file_cc = config.for_path(path).get(sid, config.for_path("")[sid])
-            f = make_finding(doc, spec, file_cc, p)
-            if keep(f, sup, selection):
-                findings.append(f)
-        out.append((path, findings, None))
+    for index, res in part.results:
+        problems, errors, source = extra.get(index, ((), (), None))
+        res = dataclasses.replace(res, findings=list(res.findings), errors=list(res.errors))
+        if problems and source is not None:
+            try:
+                text = _text(res.path, source)
+                if _digest(text) != part.digests[index]:
+                    raise InputError(f"{res.path}: changed while it was being linted; run copydesk again")
+            except InputError as exc:
+                res.errors.append(error_entry(None, str(exc)))
+            else:
+                placing = part.placings[index]
+                doc = placing.view(res.path, text)
+                for sid, p in problems:
+                    spec = config.specs[sid]
+                    f = make_finding(doc, spec, config.for_path(res.path).get(sid, config.for_path("")[sid]), p)
+                    if keep(f, placing.suppressions, selection):
+                        res.findings.append(f)
+        res.errors.extend(errors)
+        out.append((index, res))
     return out
 
 
+def finish_lines(recipe: Any, fingerprint: str, selection: Selection, part: Part,
+                 extra: dict[int, Any]) -> tuple[list[str], Any]:
+    """:func:`finish_part`, finalized and as shard lines (compact to move), with their tally."""
+    from copydesk.results import finalize
+    from copydesk.shards import Tally, entry_line
+
+    tally, lines = Tally(), []
+    for res in finalize(r for _, r in finish_part(recipe, fingerprint, selection, part, extra)):
+        tally.add(res)
+        lines.append(entry_line(res))
+    return lines, tally
+
+
+def write_lines(url: str, index: int, *finished: tuple[list[str], Any]) -> Any:
+    """One shard of the finished lines of some consecutive parts; their summed tally."""
+    from copydesk.shards import Tally, write_shard_lines
+
+    tally = Tally()
+    for _, t in finished:
+        tally.update(t)
+    write_shard_lines(url, index, (line for lines, _ in finished for line in lines))
+    return tally
+
+
 # -- the corpus on the cluster ------------------------------------------------------------------
-# The shuffles move compact records (plain tuples of ints, strings and signature bytes: a
-# summary passage costs ~30x more to pickle); the client then fetches the passages of the
-# clusters only.
+# The shuffles move records packed in NumPy arrays (a group's hash, a key, document and passage
+# indices: 24-32 bytes a passage, no Python object per record); the client then fetches the
+# passages of the clusters only.
 
 Ref = tuple[int, int]  # (document index, passage index)
+
+EXACT = np.dtype([("g", "u8"), ("k", "u8"), ("i", "i4"), ("j", "i4")])      # group hash, exact key
+BAND = np.dtype([("g", "u8"), ("k", "u8"), ("i", "i4"), ("j", "i4"), ("x", "u8")])  # band key; x: exact
+
+
+def _group_hash(group: str) -> int:
+    """A stable 64-bit id of a group (the same in every process; a collision needs ~2^32 groups)."""
+    return int.from_bytes(hashlib.blake2b(group.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
 
 
 def _passages(part: Part, sid: str, kind: str) -> Iterator[tuple[int, int, Any, Any]]:
@@ -164,35 +272,73 @@ def _passages(part: Part, sid: str, kind: str) -> Iterator[tuple[int, int, Any, 
             yield i, j, s, p
 
 
-def _exact_records(part: Part, sid: str, kind: str) -> list[tuple[tuple[str, int], int, int]]:
-    return [((s.group, p.key), i, j) for i, j, s, p in _passages(part, sid, kind)]
+def _exact_records(part: Part, sid: str, kind: str) -> np.ndarray:
+    """One EXACT record per passage of this part's summaries."""
+    chunks = []
+    for i, s in part.summaries.get(sid, ()):
+        passages = getattr(s, KINDS[kind])
+        n = len(passages)
+        if n:
+            rec = np.empty(n, EXACT)
+            rec["g"], rec["k"], rec["i"], rec["j"] = _group_hash(s.group), passages.key, i, np.arange(n)
+            chunks.append(rec)
+    return np.concatenate(chunks) if chunks else np.empty(0, EXACT)
 
 
-def _exact_refs(kv: tuple[Any, list[tuple[Any, int, int]]]) -> list[Ref]:
-    return sorted((i, j) for _, i, j in kv[1]) if len(kv[1]) > 1 else []
-
-
-def _band_records(part: Part, sid: str) -> list[tuple[tuple[str, int], int, int, int]]:
-    """((group, band key), doc, passage, exact key) for this part's first sentence per exact key
-    (all copies of a sentence share its bands, so each bucket still holds the corpus-wide first one)."""
-    seen: set[tuple[str, int]] = set()
-    out = []
-    for i, j, s, p in _passages(part, sid, "sentence"):
-        if (s.group, p.key) in seen:
-            continue
-        seen.add((s.group, p.key))
-        out.extend(((s.group, band), i, j, p.key) for band in p.bands)
+def _band_records(part: Part, sid: str) -> np.ndarray:
+    """BAND records (one per LSH band) of this part's first sentence per (group, exact key): all
+    copies of a sentence share its bands, so each bucket still holds the corpus-wide first one."""
+    sents, bands = [], []
+    for i, s in part.summaries.get(sid, ()):
+        n = len(s.sentences)
+        if n and s.sentences.bands is not None:
+            rec = np.empty(n, EXACT)
+            rec["g"], rec["k"], rec["i"], rec["j"] = _group_hash(s.group), s.sentences.key, i, np.arange(n)
+            sents.append(rec)
+            bands.append(s.sentences.bands)
+    if not sents:
+        return np.empty(0, BAND)
+    sent, band = np.concatenate(sents), np.concatenate(bands)  # sentences in (document, passage) order
+    first = np.sort(np.unique(sent[["g", "k"]], return_index=True)[1])
+    sent, band = sent[first], band[first]
+    nb = band.shape[1]
+    out = np.empty(len(sent) * nb, BAND)
+    for name in ("g", "i", "j"):
+        out[name] = np.repeat(sent[name], nb)
+    out["x"], out["k"] = np.repeat(sent["k"], nb), band.reshape(-1)
     return out
 
 
-def _bucket(kv: tuple[Any, list[tuple[Any, int, int, int]]]) -> list[Ref]:
-    """An LSH bucket's candidates, as in :func:`copydesk.clusters.near_clusters`: the first sentence per exact
-    key, in corpus order, at most ``MAX_BUCKET``; nothing when fewer than two."""
-    reps: dict[int, Ref] = {}
-    for _, i, j, key in sorted(kv[1], key=lambda r: (r[1], r[2])):
-        reps.setdefault(key, (i, j))
-    members = sorted(reps.values())[:MAX_BUCKET]
-    return members if len(members) > 1 else []
+def _groups(rec: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``rec`` sorted by (group, key, document, passage), and the start of each (group, key) run."""
+    rec = rec[np.lexsort((rec["j"], rec["i"], rec["k"], rec["g"]))]
+    new = np.ones(len(rec), bool)
+    new[1:] = (rec["g"][1:] != rec["g"][:-1]) | (rec["k"][1:] != rec["k"][:-1])
+    return rec, np.flatnonzero(new)
+
+
+def _exact_refs(rec: np.ndarray) -> list[list[Ref]]:
+    """Passages sharing a (group, exact key), two or more, in (document, passage) order."""
+    rec, starts = _groups(rec)
+    ends = np.append(starts[1:], len(rec))
+    out = []
+    for a, b in zip(starts[ends - starts > 1].tolist(), ends[ends - starts > 1].tolist()):
+        out.append(list(zip(rec["i"][a:b].tolist(), rec["j"][a:b].tolist())))
+    return out
+
+
+def _bucket(rec: np.ndarray) -> list[list[Ref]]:
+    """LSH buckets' candidates, as in :func:`copydesk.clusters.near_clusters`: the first sentence per exact key,
+    in corpus order, at most ``MAX_BUCKET``; buckets of fewer than two are dropped."""
+    rec, starts = _groups(rec)
+    ends = np.append(starts[1:], len(rec))
+    out = []
+    for a, b in zip(starts[ends - starts > 1].tolist(), ends[ends - starts > 1].tolist()):
+        run = rec[a:b]
+        firsts = np.sort(np.unique(run["x"], return_index=True)[1])[:MAX_BUCKET]  # rows in corpus order
+        if len(firsts) > 1:
+            out.append(list(zip(run["i"][firsts].tolist(), run["j"][firsts].tolist())))
+    return out
 
 
 def _verify(buckets: list[list[Ref]], sigs: dict[Ref, Any], threshold: float) -> Iterator[tuple[Ref, Ref]]:
@@ -207,23 +353,18 @@ def _verify(buckets: list[list[Ref]], sigs: dict[Ref, Any], threshold: float) ->
                     yield members[a], members[b]
 
 
-def _split(sid: str, records: Callable[..., list[Any]], args: tuple[Any, ...], n_out: int,
-           *parts: Part) -> list[list[Any]]:
-    """Map side of the shuffle: records of some parts, by partition (their key's int modulo)."""
-    out: list[list[Any]] = [[] for _ in range(n_out)]
-    for part in parts:
-        for rec in records(part, sid, *args):
-            out[rec[0][1] % n_out].append(rec)
-    return out
+def _split(sid: str, records: Callable[..., np.ndarray], args: tuple[Any, ...], n_out: int,
+           *parts: Part) -> list[np.ndarray]:
+    """Map side of the shuffle: the records of some parts, by partition (their key modulo)."""
+    rec = np.concatenate([records(part, sid, *args) for part in parts])
+    dest = (rec["k"] % np.uint64(n_out)).astype(np.int64)
+    rec = rec[np.argsort(dest, kind="stable")]
+    return np.split(rec, np.cumsum(np.bincount(dest, minlength=n_out))[:-1])
 
 
-def _reduce(reducer: Callable[[Any], Any], *slices: list[Any]) -> list[Any]:
-    """Reduce side of the shuffle: records grouped by key, each group through ``reducer``."""
-    groups: dict[Any, list[Any]] = defaultdict(list)
-    for records in slices:
-        for rec in records:
-            groups[rec[0]].append(rec)
-    return [r for r in map(reducer, groups.items()) if r]
+def _reduce(reducer: Callable[[np.ndarray], list[Any]], *slices: np.ndarray) -> list[Any]:
+    """Reduce side of the shuffle: one partition's records, grouped by key in ``reducer``."""
+    return reducer(np.concatenate(slices))
 
 
 def _pick(part: Part, sid: str, kind: str, refs: set[Ref]) -> list[Member]:
@@ -249,12 +390,15 @@ class DaskCorpus:
 
     def __init__(self, client: Any, sid: str, parts: list[tuple[Any, list[int]]], size: int) -> None:
         self.client, self.sid, self.parts, self.size = client, sid, parts, size
-        self._home = {i: k for k, (_, indices) in enumerate(parts) for i in indices}
+        self._home = np.full(max((max(idx) for _, idx in parts if idx), default=-1) + 1, -1, np.int32)
+        for k, (_, indices) in enumerate(parts):  # file index -> the part that holds its summary
+            self._home[indices] = k
 
-    def _shuffle(self, records: Callable[..., list[Any]], args: tuple[Any, ...],
-                 reducer: Callable[[Any], Any]) -> list[Any]:
-        """Futures of a hash shuffle on the cluster: ``records(part, sid, *args)`` yields ``((group,
-        int key), ...)`` tuples; every group of one key meets in one ``reducer`` call on a worker.
+    def _shuffle(self, records: Callable[..., np.ndarray], args: tuple[Any, ...],
+                 reducer: Callable[[np.ndarray], list[Any]]) -> list[Any]:
+        """Futures of a hash shuffle on the cluster: ``records(part, sid, *args)`` packs a part's
+        records (fields ``g``, ``k``: group hash and key); all records of one (group, key) meet in
+        one partition, whose ``reducer`` returns what the client gathers.
         Parts are mapped in groups, so tasks stay ~(2 x threads)^2 + parts / 64 x 2 x threads."""
         import operator
 
@@ -273,16 +417,20 @@ class DaskCorpus:
         return [r for rs in self.client.gather(futures) for r in rs]
 
     def _members(self, kind: str, refs: Iterable[Ref]) -> dict[Ref, Member]:
-        """Fetch the passages ``refs`` from the parts that hold them (one string object per path)."""
+        """Fetch the passages ``refs`` from the parts that hold them."""
+        from distributed import as_completed
+
         wanted: dict[int, set[Ref]] = defaultdict(set)
         for ref in refs:
-            wanted[self._home[ref[0]]].add(ref)
+            wanted[int(self._home[ref[0]])].add(ref)
         futures = [self.client.submit(_pick, self.parts[k][0], self.sid, kind, r, pure=False)
                    for k, r in sorted(wanted.items())]
+        del wanted
         out: dict[Ref, Member] = {}
-        for members in self.client.gather(futures):
-            for m in members:
-                out[m.ref] = m._replace(path=sys.intern(m.path), group=sys.intern(m.group))
+        # one part's passages at a time (a path is one string per part: pickle shares it)
+        for future in as_completed(futures):
+            out.update((m.ref, m) for m in future.result())
+            future.release()
         return out
 
     def indices(self) -> list[int]:
@@ -363,28 +511,33 @@ class DaskExecutor:
             scheduler, workers, inputs, batch_size, client
 
     @contextlib.contextmanager
-    def session(self, job: Job, files: list[InputFile]) -> Iterator["DaskSession"]:
+    def session(self, job: Job, files: list[InputFile], output: str | None = None) -> Iterator["DaskSession"]:
         if getattr(job.config, "recipe", None) is None:
             raise ValueError("the dask executor needs a configuration built from a ConfigRecipe (profiles.build_config)")
         ctx = contextlib.nullcontext(self.client) if self.client is not None else connect(self.scheduler, self.workers)
         with ctx as client:
-            yield DaskSession(client, job, files, self.inputs, self.batch_size)
+            yield DaskSession(client, job, files, self.inputs, self.batch_size, output)
 
 
 class DaskSession:
-    """One run on a cluster: lint tasks leave their summaries on the workers (``parts``), the
-    corpus checks work on them there, and corpus findings are placed where the files are read."""
+    """One run on a cluster: lint tasks leave their results and summaries on the workers
+    (``parts``); the client keeps a :class:`Pending` per file. The corpus checks work on the
+    summaries there, and the last stage adds the corpus findings to each part's results where
+    they are: it sends them back (:meth:`place`) or, with an ``output``, writes them as shards
+    (:meth:`write`) and the client only ever sees their tally."""
 
-    def __init__(self, client: Any, job: Job, files: list[InputFile], inputs: str, batch_size: int) -> None:
+    def __init__(self, client: Any, job: Job, files: list[InputFile], inputs: str, batch_size: int,
+                 output: str | None = None) -> None:
         self.client, self.job, self.files, self.inputs, self.batch_size = client, job, files, inputs, batch_size
+        self.output = output
         config = job.config
         self.recipe, self.fingerprint = config.recipe, config.fingerprint()
         cache = job.cache
         self.cache_args = (cache.directory, cache.salt) if cache is not None else None
         self.parts: list[tuple[Any, list[int]]] = []  # (future of a Part, its file indices)
-        self.digests: dict[int, str] = {}
         self.counts: Counter[str] = Counter()
         self._hits_placed = False
+        self._problems: dict[int, list[tuple[str, Any]]] = {}  # file index -> (check id, problem)
 
     def _source(self, file: InputFile) -> tuple[str, str]:
         # workers have their own working folder: they get absolute paths (the same on every machine)
@@ -434,7 +587,7 @@ class DaskSession:
         for overview in done:
             part, batch_indices = pending.pop(overview)
             try:
-                rows, digs, n = overview.result()
+                rows, n = overview.result()
             except Exception as exc:  # noqa: BLE001 - a worker died (KilledWorker) or the task kept failing
                 if len(batch_indices) > 1:
                     queue.extend([i] for i in reversed(batch_indices))  # again, one file per task
@@ -445,9 +598,8 @@ class DaskSession:
                     collect(batch_indices[0], failed_file(path, message, "input.worker-failed"))
                 submit_next()
                 continue
-            for i, res in rows:
-                collect(i, res)
-            self.digests.update(digs)
+            for i, fmt, failures in rows:
+                collect(i, Pending(self.files[i].path, fmt, failures or _NONE))
             self.counts.update(n)
             self.parts.append((part, batch_indices))
             submit_next()
@@ -460,11 +612,9 @@ class DaskSession:
         self._hits_placed = True
         hits = [(i, r) for i, r in enumerate(results) if r.document is not None]
         for k in range(0, len(hits), self.batch_size):
-            part = Part()
+            part = Part()  # their results stay here: only what the corpus stage needs goes
             for i, r in hits[k:k + self.batch_size]:
-                res = FileResult(r.path, r.format, summaries=r.summaries, summary_failures=r.summary_failures)
-                _add(part, i, res, r.document.text)
-            self.digests.update(part.digests)
+                _add(part, i, None, r.document.text, r.document, r.summaries)
             for sid, summaries in part.summaries.items():
                 self.counts[sid] += len(summaries)
             self.parts.append((self.client.scatter(part), [i for i, _ in hits[k:k + self.batch_size]]))
@@ -474,30 +624,76 @@ class DaskSession:
         self._place_hits(results)
         return DaskCorpus(self.client, check_id, self.parts, self.counts[check_id])
 
-    def place(self, problems: dict[str, list[tuple[Any, Any, Any]]], results: list[FileResult],
+    def place(self, problems: dict[str, list[tuple[Any, Any, Any]]], results: list[Any],
               selection: Selection) -> None:
-        """Stage 3: each file with corpus problems is re-read and re-parsed on a worker."""
+        """Stage 3: corpus problems join the results. Files linted on the workers are finished
+        there (``results[i]``, a :class:`Pending`, becomes the file's result), unless the session
+        writes shards (:meth:`write` finishes them); cache hits are placed here, on their document."""
         index = {f.path: i for i, f in enumerate(self.files)}
-        paths = sorted((p for p in problems if index[p] in self.digests), key=index.__getitem__)
+        here: dict[str, list[tuple[Any, Any, Any]]] = {}
+        for path, found in problems.items():
+            i = index[path]
+            if isinstance(results[i], Pending):
+                self._problems[i] = [(spec.id, p) for spec, _, p in found]
+            elif results[i].document is not None:
+                here[path] = found
+        if here:
+            from copydesk.executors import place_on_documents
+
+            place_on_documents(here, results, selection)
+        if self.output is None:
+            for future in self._finish(finish_part, results):
+                for i, res in future.result():
+                    results[i] = res
+
+    def _finish(self, func: Callable[..., Any], results: list[Any]) -> list[Any]:
+        """``func`` on every part that holds results, with its files' problems, errors and sources."""
         futures = []
-        for chunk in (paths[k:k + self.batch_size] for k in range(0, len(paths), self.batch_size)):
-            items = []
-            for path in chunk:
-                i = index[path]
-                try:
-                    source = self._source(self.files[i])
-                except InputError as exc:
-                    results[i].errors.append(error_entry(None, str(exc)))
+        for part, indices in self.parts:
+            extra = {}
+            for i in indices:
+                res = results[i]
+                if not isinstance(res, Pending):
                     continue
-                items.append((path, source, self.digests[i], [(spec.id, p) for spec, _, p in problems[path]]))
-            futures.append(self.client.submit(materialise_part, self.recipe, self.fingerprint, selection,
-                                              items, retries=RETRIES, pure=False))
-        for future in futures:
-            for path, findings, err in future.result():
-                res = results[index[path]]
-                res.findings.extend(findings)
-                if err:
-                    res.errors.append(error_entry(None, err))
+                problems = self._problems.pop(i, ())
+                if problems or res.errors:
+                    try:
+                        source = self._source(self.files[i]) if problems else None
+                    except InputError as exc:  # inputs="text": read here
+                        source, problems = None, ()
+                        res.errors.append(error_entry(None, str(exc)))
+                    extra[i] = (problems, res.errors, source)
+            futures.append(self.client.submit(func, self.recipe, self.fingerprint, self.job.selection, part, extra,
+                                              retries=RETRIES, pure=False))
+        return futures
+
+    def write(self, results: list[Any], extra: list[FileResult]) -> Any:
+        """Stage 3 into shards (``self.output``): each part finished where it is, consecutive parts
+        written as one shard of about ``FILES_PER_SHARD`` files by a worker; then the files held
+        here (cache hits, files that could not be read, ``extra``) as the last shard, and the
+        manifest. Returns the tally of everything written."""
+        from copydesk.results import finalize
+        from copydesk.shards import FILES_PER_SHARD, Tally, shard_name, write_manifest, write_shard
+
+        finished = self._finish(finish_lines, results)
+        writes, group, size = [], [], 0
+        for future, (_, indices) in zip(finished, self.parts):
+            group.append(future)
+            size += len(indices)
+            if size >= FILES_PER_SHARD or future is finished[-1]:
+                writes.append(self.client.submit(write_lines, self.output, len(writes), *group,
+                                                 retries=RETRIES, pure=False))
+                group, size = [], 0
+        tally = Tally()
+        for t in self.client.gather(writes):
+            tally.update(t)
+        names = [shard_name(k) for k in range(len(writes))]
+        local = [r for r in results if not isinstance(r, Pending)] + extra
+        if local:
+            tally.update(write_shard(self.output, len(names), finalize(local)))
+            names.append(shard_name(len(names)))
+        write_manifest(self.output, names, tally, self.job.config)
+        return tally
 
 
 def lint_paths_dask(paths: list[str], config: Any, selection: Selection | None = None, verbose: bool = False,

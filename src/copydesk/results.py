@@ -7,7 +7,7 @@ depends on nothing but the data it holds.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Iterable
 
 from copydesk.document import Document
 from copydesk.findings import Finding, Position, fingerprint
@@ -49,3 +49,18 @@ def failed_file(path: str, message: str, rule: str = "input.unreadable", trace: 
     res.errors.append(error_entry(None, message, trace))
     res.findings.append(input_finding(path, message, rule))
     return res
+
+
+def finalize(results: Iterable[FileResult]) -> list[FileResult]:
+    """Results by path, each file's findings sorted and their fingerprints made unique (``-2``,
+    ``-3`` for repeats). Idempotent, so a file finished on a worker may be finalized again."""
+    out = sorted(results, key=lambda r: r.path)
+    for r in out:
+        r.findings.sort(key=Finding.sort_key)
+        seen: dict[str, int] = {}
+        for f in r.findings:
+            n = seen.get(f.fingerprint, 0)
+            seen[f.fingerprint] = n + 1
+            if n:
+                f.fingerprint = f"{f.fingerprint}-{n + 1}"
+    return out

@@ -18,26 +18,12 @@ from __future__ import annotations
 
 import traceback
 from collections import defaultdict
-from typing import Any, Callable, Iterable
+from typing import Any, Callable
 
 from copydesk.executors import Job, local_executor
-from copydesk.findings import Finding
 from copydesk.inputs import InputError, InputFile, discover, read
 from copydesk.lint import Selection, check_options, corpus_summaries, enabled_checks
-from copydesk.results import FileResult, error_entry, failed_file
-
-
-def finalize(results: Iterable[FileResult]) -> list[FileResult]:
-    out = sorted(results, key=lambda r: r.path)
-    for r in out:
-        r.findings.sort(key=Finding.sort_key)
-        seen: dict[str, int] = {}
-        for f in r.findings:
-            n = seen.get(f.fingerprint, 0)
-            seen[f.fingerprint] = n + 1
-            if n:
-                f.fingerprint = f"{f.fingerprint}-{n + 1}"
-    return out
+from copydesk.results import FileResult, error_entry, failed_file, finalize
 
 
 def missing_results(missing: list[tuple[str, str]]) -> list[FileResult]:
@@ -126,6 +112,22 @@ def lint_paths(paths: list[str], config: Any, selection: Selection | None = None
     return finalize(missing_results(missing) + _run(job, executor or local_executor(jobs), files, {}, progress))
 
 
+def write_paths(paths: list[str], output: str, config: Any, selection: Selection | None = None,
+                verbose: bool = False, progress: Callable[[str], Any] | None = None, jobs: int = 1,
+                cache: Any = None, executor: Any = None) -> Any:
+    """:func:`lint_paths`, its report written as shards to ``output`` (a folder or fsspec URL,
+    :mod:`copydesk.shards`) by whoever holds the results: the Dask executor's workers never send
+    them here. Returns the :class:`copydesk.shards.Tally` of what was written."""
+    from copydesk.shards import location, prepare
+
+    output = location(output)
+    prepare(output)
+    files, missing = discover(paths, config.exclude)
+    job = Job(config, selection or Selection(), verbose, cache)
+    with (executor or local_executor(jobs)).session(job, files, output) as session:
+        return session.write(_stages(job, session, files, {}, progress), missing_results(missing))
+
+
 def lint_texts(texts: dict[str, str], config: Any, selection: Selection | None = None, verbose: bool = False,
                executor: Any = None) -> list[FileResult]:
     """:func:`lint_paths` for documents held in memory (``path -> text``; nothing is read or cached)."""
@@ -139,14 +141,20 @@ def _run(job: Job, executor: Any, files: list[InputFile], texts: dict[str, str],
     """Per-document results of ``files`` (texts given or read), then the corpus stage over them."""
     if not files:
         return []
+    with executor.session(job, files) as session:
+        return _stages(job, session, files, texts, progress)
+
+
+def _stages(job: Job, session: Any, files: list[InputFile], texts: dict[str, str],
+            progress: Callable[[str], Any] | None) -> list[FileResult]:
+    """The per-document stage (cache first) and the corpus stage of ``files`` in ``session``."""
     if texts:
         done: dict[int, FileResult] = {}
         todo = [(i, f, texts[f.path]) for i, f in enumerate(files)]
     else:
         done, todo = _from_cache(job, files, progress)
-    with executor.session(job, files) as session:
-        for (i, _, _), res in zip(todo, session.run(todo, progress)):
-            done[i] = res
-        per_document = [done[i] for i in range(len(files))]
-        corpus_stage(job, session, per_document)
+    for (i, _, _), res in zip(todo, session.run(todo, progress)):
+        done[i] = res
+    per_document = [done[i] for i in range(len(files))]
+    corpus_stage(job, session, per_document)
     return per_document

@@ -7,7 +7,7 @@ folder or any URL fsspec opens (``s3://bucket/audit``, ``gcs://...``, ``file:///
 
     OUT/part-000000.jsonl   one line per file: the JSON report's file entry ({"path", "format",
     OUT/part-000001.jsonl   "stats", "findings", "errors"}), findings in the JSON report's schema,
-    ...                     already sorted and fingerprinted; shards in path order
+    ...                     already sorted and fingerprinted; in path order within a shard
     OUT/manifest.json       written last: the shards, the summary, the configuration's recipe
 
 ``copydesk report merge OUT [PATH ...]`` reads the entries back (of the files under the given
@@ -51,6 +51,14 @@ def _fs(url: str) -> tuple[Any, str]:
         return fsspec.core.url_to_fs(url)
     except (ImportError, ValueError) as exc:  # an unknown protocol, or its package not installed
         raise ShardError(f"{url}: cannot open this output location ({exc})") from None
+
+
+def location(url: str) -> str:
+    """``url`` as every process can open it: a plain path made absolute (Dask workers have their
+    own working folder), any other URL as given."""
+    import os
+
+    return url if "://" in url else os.path.abspath(url)
 
 
 def _join(root: str, name: str) -> str:
@@ -122,15 +130,24 @@ def prepare(url: str) -> None:
         raise ShardError(f"{url}: cannot prepare the output folder ({exc}); check the path and permissions") from None
 
 
-def write_shard(url: str, index: int, results: Iterable[FileResult]) -> Tally:
-    """Write finished results (sorted by path, findings finalized) as shard ``index``; their tally.
-    Rewriting a shard replaces it whole, so a retried task leaves no duplicate lines."""
+def write_shard_lines(url: str, index: int, lines: Iterable[str]) -> None:
+    """Write shard ``index`` (lines made by :func:`entry_line`). Rewriting a shard replaces it
+    whole, so a retried task leaves no duplicate lines."""
     fs, root = _fs(url)
-    tally = Tally()
     with fs.open(_join(root, shard_name(index)), "w", encoding="utf-8", newline="\n") as fh:
+        fh.writelines(lines)
+
+
+def write_shard(url: str, index: int, results: Iterable[FileResult]) -> Tally:
+    """Write finished results (findings sorted and fingerprinted) as shard ``index``; their tally."""
+    tally = Tally()
+
+    def lines() -> Iterator[str]:
         for r in results:
-            fh.write(entry_line(r))
             tally.add(r)
+            yield entry_line(r)
+
+    write_shard_lines(url, index, lines())
     return tally
 
 

@@ -66,7 +66,7 @@ def view(doc: Document, blocks: list[int]) -> Document:
                     doc.front_matter)
 
 
-def _edit_span(before: str, after: str) -> tuple[int, int]:
+def edit_span(before: str, after: str) -> tuple[int, int]:
     """Length of the common prefix and of the common suffix (not overlapping)."""
     limit = min(len(before), len(after))
     head = 0
@@ -80,7 +80,7 @@ def _edit_span(before: str, after: str) -> tuple[int, int]:
 
 def unchanged_blocks(old: Document, new: Document) -> dict[int, tuple[int, int]]:
     """New block index -> (old block index, offset shift), for blocks the edit left as they were."""
-    head, tail = _edit_span(old.text, new.text)
+    head, tail = edit_span(old.text, new.text)
     delta = len(new.text) - len(old.text)
     by_span = {(b.kind, b.start, b.end, b.level): i for i, b in enumerate(old.blocks)}
     out = {}

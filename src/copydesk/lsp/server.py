@@ -1,11 +1,13 @@
 """``copydesk lsp``: the language server (pygls) over stdio.
 
 Diagnostics are published on open, on save and after a pause in editing (``debounce``). Linting
-runs in one thread of its own, so the protocol never waits for it and Harper's linters (kept per
-thread) are built once; an editor's request goes before background work (the corpus loading from
-the content cache). After an edit the per-document checks run first and are published with the
-corpus checks' earlier findings (moved with the text; those in the edited span are dropped until
-the corpus stage has run again, in the background, ``corpus_delay`` later).
+runs in a thread of its own, so the protocol never waits for it, and the engine checks (Harper,
+which releases the GIL) in a second one beside it; Harper's linters, kept per thread, are built
+once. An editor's request goes before background work (the corpus loading from the content cache).
+After an edit (:mod:`copydesk.lsp.incremental`: block-local checks on the changed blocks only) the
+other checks' findings are published first, then the engine's, each time with the earlier findings
+of what has not run yet moved with the text (those in the edited span dropped); the corpus stage
+follows in the background, ``corpus_delay`` later.
 
 A failing check, a file that cannot be parsed or a configuration error becomes a log message and
 a diagnostic; the server keeps serving.
@@ -33,6 +35,7 @@ from copydesk.findings import Finding, Position
 from copydesk.results import FileResult
 from copydesk.inputs import MAX_BYTES
 from copydesk.lsp import protocol
+from copydesk.lsp.incremental import edit_span
 from copydesk.lsp.project import Project, combine, display_path, merged
 
 log = logging.getLogger("copydesk.lsp")
@@ -97,13 +100,7 @@ def moved(findings: list[Finding], before: str, after: str) -> list[Finding]:
     after it shift by the change in length (for the corpus findings until they are remade)."""
     if before == after:
         return findings
-    limit = min(len(before), len(after))
-    head = 0
-    while head < limit and before[head] == after[head]:
-        head += 1
-    tail = 0
-    while tail < limit - head and before[-1 - tail] == after[-1 - tail]:
-        tail += 1
+    head, tail = edit_span(before, after)
     delta = len(after) - len(before)
     out = []
     for f in findings:
@@ -131,6 +128,7 @@ class CopydeskServer(LanguageServer):
         self.corpus_delay = CORPUS_DELAY
         self._explained: dict[str, str | None] = {}
         self._texts: dict[str, str | None] = {}
+        self._logged: set[str] = set()
 
     # set-up ----------------------------------------------------------------------------------
     def start(self, root: str, options: dict[str, Any]) -> None:
@@ -328,7 +326,9 @@ class CopydeskServer(LanguageServer):
             return
         extra = []
         for err in result.errors:
-            self.log(err["message"], lsp.MessageType.Warning)
+            if err["message"] not in self._logged:  # once, not at every publication
+                self._logged.add(err["message"])
+                self.log(err["message"], lsp.MessageType.Warning)
             extra.append(protocol.error_diagnostic(err["message"], err.get("check")))
         self.publish(doc, result, doc.text, extra)
 
