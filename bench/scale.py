@@ -14,11 +14,13 @@ slope: how much the peak grows per document and from one size to the next (the i
 than 20% from 30k to 100k documents).
 
 ``--compare N`` also times the local engine in one process (``--jobs 1``) against one Dask worker on
-the first N documents, and checks that the merged shards (``report merge``) are byte-identical to
-the local engine's JSON report.
+the first N documents (``--repeat R`` times, interleaved; the fastest counts), in wall time and in
+CPU seconds (the Dask run's: client + workers + scheduler), which a busy shared machine disturbs
+less, and checks that the merged shards (``report merge``) are byte-identical to the local
+engine's JSON report.
 
 Usage: ``nice -n 10 .venv/bin/python bench/scale.py [--docs 10000,30000,100000] [--workers 1]
-[--compare 2000] [--profile fast] [--select boilerplate,readability] [--dir DIR] [--mode shards]``
+[--compare 2000] [--repeat 1] [--profile fast] [--select boilerplate,readability] [--dir DIR] [--mode shards]``
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 PER_SITE = 50
 ROOT = Path(__file__).resolve().parent.parent
@@ -78,8 +81,14 @@ def sites(root: Path, n: int) -> list[str]:
     return [str(root / f"site{s:04d}") for s in range(-(-n // PER_SITE))]
 
 
-def run(args: list[str], cwd: Path) -> tuple[float, float, int]:
-    """(wall seconds, peak resident MiB, exit code) of one ``copydesk`` client process."""
+def _cpu() -> float:
+    """CPU seconds of this process (a Dask worker's, through ``client.run``)."""
+    t = os.times()
+    return t.user + t.system
+
+
+def run(args: list[str], cwd: Path) -> tuple[float, float, float]:
+    """(wall seconds, peak resident MiB, CPU seconds) of one ``copydesk`` client process."""
     t = time.perf_counter()
     proc = subprocess.Popen(COPYDESK + args, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
@@ -88,7 +97,7 @@ def run(args: list[str], cwd: Path) -> tuple[float, float, int]:
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode not in (0, 1):
         raise SystemExit(f"copydesk {' '.join(args[:3])}... failed ({proc.returncode}):\n{err[-3000:]}")
-    return elapsed, usage.ru_maxrss / 1024, proc.returncode
+    return elapsed, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -101,6 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--mode", choices=["shards", "report"], default="shards",
                     help="shards: --output-dir (the streamed report); report: one JSON report")
     ap.add_argument("--dir", help="archive and outputs folder (default: a temporary one; reused if it exists)")
+    ap.add_argument("--repeat", type=int, default=1, help="times the comparison is run (interleaved)")
     args = ap.parse_args(argv)
 
     import distributed
@@ -119,25 +129,32 @@ def main(argv: list[str] | None = None) -> int:
                else ["--format", "json", "--output", str(work / f"out-{tag}.json")])
         return ["check", *sites(root, n), *common, "--executor", "dask", "--scheduler", address, *out]
 
-    rows: list[tuple[str, int, float, float]] = []
+    rows: list[tuple[str, int, float, float, float]] = []
 
-    def row(name: str, n: int, wall: float, rss: float) -> None:
-        rows.append((name, n, wall, rss))
-        print(f"{name}, {n} documents: {wall:.1f} s, {n / wall:.1f} documents/s, client peak {rss:.0f} MiB "
-              f"(load {os.getloadavg()[0]:.1f})", file=sys.stderr, flush=True)
+    def row(name: str, n: int, wall: float, rss: float, cpu: float) -> None:
+        rows.append((name, n, wall, rss, cpu))
+        print(f"{name}, {n} documents: {wall:.1f} s, {n / wall:.1f} documents/s, {cpu:.1f} CPU s, client peak "
+              f"{rss:.0f} MiB (load {os.getloadavg()[0]:.1f})", file=sys.stderr, flush=True)
+
+    def dask_run(client: Any, n: int, tag: str) -> tuple[float, float, float]:
+        """Wall, client RSS, and CPU seconds of the client, the workers and the scheduler (this process)."""
+        before, here = sum(client.run(_cpu).values()), _cpu()
+        wall, rss, cpu = run(dask_args(client.scheduler.address, n, tag), work)
+        return wall, rss, cpu + sum(client.run(_cpu).values()) - before + _cpu() - here
+
     with distributed.LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True,
                                   dashboard_address=":0") as cluster, distributed.Client(cluster) as client:
         address = cluster.scheduler_address
         client.run(lambda: __import__("copydesk.cli"))  # imports on every worker before the clock starts
+        workers = f"dask, {args.workers} worker{'s' if args.workers > 1 else ''}"
         if args.compare:
             n = args.compare
             local_json = work / "local.json"
-            wall, rss, _ = run(["check", *sites(root, n), *common, "--jobs", "1", "--format", "json",
-                                "--output", str(local_json)], work)
-            row("local engine, 1 process", n, wall, rss)
             run(dask_args(address, n, "warm"), work)  # the workers build the configuration once
-            wall, rss, _ = run(dask_args(address, n, f"{n}"), work)
-            row(f"dask, {args.workers} worker{'s' if args.workers > 1 else ''}", n, wall, rss)
+            for _ in range(args.repeat):
+                row("local engine, 1 process", n, *run(["check", *sites(root, n), *common, "--jobs", "1",
+                                                        "--format", "json", "--output", str(local_json)], work))
+                row(workers, n, *dask_run(client, n, f"{n}"))
             if args.mode == "shards":
                 merged = work / "merged.json"
                 run(["report", "merge", str(work / f"out-{n}"), "--format", "json", "--output", str(merged),
@@ -150,17 +167,22 @@ def main(argv: list[str] | None = None) -> int:
             if not same:
                 return 1
         for n in sizes:
-            wall, rss, _ = run(dask_args(address, n, f"{n}"), work)
-            row(f"dask, {args.workers} worker{'s' if args.workers > 1 else ''}", n, wall, rss)
+            row(workers, n, *dask_run(client, n, f"{n}"))
 
     print(f"profile {args.profile}, --select {args.select}, --mode {args.mode}; {os.cpu_count()} cores; "
           f"Python {sys.version.split()[0]}; load average {os.getloadavg()[0]:.1f}\n")
-    print("| run | documents | wall s | documents/s | client peak RSS MiB |\n|---|---:|---:|---:|---:|")
-    for name, n, wall, rss in rows:
-        print(f"| {name} | {n:,} | {wall:.1f} | {n / wall:.1f} | {rss:.0f} |")
-    if args.compare:
-        print(f"\none dask worker / local engine, documents/s: {rows[0][2] / rows[1][2]:.2f}")
-    series = [(n, rss) for name, n, _, rss in rows[2 if args.compare else 0:]]
+    print("| run | documents | wall s | documents/s | CPU s (client + workers + scheduler) | documents per CPU s "
+          "| client peak RSS MiB |\n|---|---:|---:|---:|---:|---:|---:|")
+    for name, n, wall, rss, cpu in rows:
+        print(f"| {name} | {n:,} | {wall:.1f} | {n / wall:.1f} | {cpu:.1f} | {n / cpu:.1f} | {rss:.0f} |")
+    compared = rows[:2 * args.repeat] if args.compare else []
+    if compared:
+        best = {name: (min(r[2] for r in compared if r[0] == name), min(r[4] for r in compared if r[0] == name))
+                for name in (compared[0][0], compared[1][0])}
+        (lw, lc), (dw, dc) = best.values()
+        print(f"\none dask worker / local engine (fastest of {args.repeat}): documents/s {lw / dw:.2f}, "
+              f"documents per CPU second {lc / dc:.2f}")
+    series = [(n, rss) for name, n, _, rss, _ in rows[len(compared):]]
     if len(series) > 1:
         print("\n| from | to | client peak growth | MiB per 10k more documents |\n|---:|---:|---:|---:|")
         for (n0, r0), (n1, r1) in zip(series, series[1:]):
