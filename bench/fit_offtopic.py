@@ -3,6 +3,8 @@
     .venv/bin/python bench/fit_offtopic.py ../shared/eval/offtopic-dev [--group ose] [--print-models]
     .venv/bin/python bench/fit_offtopic.py ../shared/eval/offtopic-dev --group ose,crafted --semantic --all-sentences
 
+Needs scikit-learn, which copydesk itself does not: ``pip install -e '.[bench]'``.
+
 Summarises every document with ``off-topic.sentence``'s own code, computes the document-only and
 corpus features, and fits a logistic regression per model (``lexical``: the fast profile; with
 ``--semantic`` the sentence model's ``document`` and ``semantic`` combinations). Reports grouped 5-fold cross-validation (folds by

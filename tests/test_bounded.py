@@ -86,7 +86,8 @@ def test_parts_side_by_side_give_the_same_lints(monkeypatch):
                        for i in range(60))
     doc = parse("c.md", text)
     monkeypatch.setattr(harper, "MAX_PART", 600)
-    options = {"grammar_engine": "harper", "disabled_rules": [], "dialect": "us"}
+    options = {**{k: v["default"] for k, v in harper.OPTIONS.items()},  # options arrive complete
+               "disabled_rules": [], "dialect": "us", "vocabulary": None}
     assert len(harper.parts(doc, 500, 600)[0]) > 4
 
     def lints():

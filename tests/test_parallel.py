@@ -36,14 +36,16 @@ def make_corpus(root, n=9):
 ARGS = ("--profile", "fast", "--select", "readability,boilerplate,house", "--fail-on", "never")
 
 
-def test_jobs_output_is_byte_identical(project, run_cli):
+def test_jobs_output_is_byte_identical(project, run_cli, monkeypatch):
     make_corpus(project)
     write(project / "rules" / "house.yaml", PATTERNS)
+    calls = _spy_pool(monkeypatch)
     outs = {}
     for jobs in ("1", "2"):
         code, out, err = run_cli("check", "site", "--format", "json", "--no-cache", "--jobs", jobs, *ARGS)
         assert code == 0, err
         outs[jobs] = out
+    assert calls == [True]  # --jobs 2 really ran a pool (no silent fall-back to one process)
     assert outs["1"] == outs["2"]
     assert '"house.utilize"' in outs["1"]            # pattern rules (closures) ran in the workers
     assert '"boilerplate.corpus-repeat"' in outs["1"]  # corpus checks merged the workers' documents

@@ -73,13 +73,28 @@ def test_harper_still_knows_the_priority_field():
     assert _engine._Found("SpellCheck", lint).priority() == _engine.SPELL_PRIORITY
 
 
-def test_spelling_thread_gives_the_same_report(project, run_cli):
+def test_spelling_thread_gives_the_same_report(project, run_cli, monkeypatch):
     """One document with a core to spare: the spelling pass runs in a thread, same bytes."""
+    import threading
+
     from conftest import write
 
+    spelled_in: list[str] = []  # the threads that ran a spell-only pass
+    real = _engine.linter
+
+    def recording(*args, **kwargs):
+        if kwargs.get("spell_only"):
+            spelled_in.append(threading.current_thread().name)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(_engine, "linter", recording)
     write(project / "a.txt", (CONTENT / "000_2c5ef3d72e7640b6.txt").read_text(encoding="utf-8")
           + "\nShe recieved an letter. The colour of his behavior puzzled Fonagy.\n")
     one = run_cli("check", "a.txt", "--jobs", "1", "--no-cache", "--format", "json", "--fail-on", "never")
+    main = threading.main_thread().name
+    assert spelled_in and all(n == main for n in spelled_in)  # one process, one thread
+    spelled_in.clear()
     two = run_cli("check", "a.txt", "--jobs", "2", "--no-cache", "--format", "json", "--fail-on", "never")
+    assert spelled_in and main not in spelled_in  # the spare core's threads really ran the spelling pass
     assert one == two and "recieved" in one[1]
     assert not _engine._SPELLER  # the thread is stopped after the run (never forked with it)

@@ -513,7 +513,8 @@ class DaskExecutor:
     @contextlib.contextmanager
     def session(self, job: Job, files: list[InputFile], output: str | None = None) -> Iterator["DaskSession"]:
         if getattr(job.config, "recipe", None) is None:
-            raise ValueError("the dask executor needs a configuration built from a ConfigRecipe (profiles.build_config)")
+            raise ValueError("the dask executor needs a configuration built from a ConfigRecipe "
+                             "(profiles.build_config)")
         ctx = contextlib.nullcontext(self.client) if self.client is not None else connect(self.scheduler, self.workers)
         with ctx as client:
             yield DaskSession(client, job, files, self.inputs, self.batch_size, output)

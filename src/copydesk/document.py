@@ -11,7 +11,6 @@ import bisect
 import re
 from dataclasses import dataclass, field, fields
 from functools import cached_property
-from typing import Iterator
 
 BLOCK_KINDS = ("heading", "paragraph", "list_item", "quote", "table_row", "reference", "caption")
 
@@ -57,12 +56,6 @@ class LineIndex:
         line = bisect.bisect_right(self.starts, offset) - 1
         return line + 1, offset - self.starts[line] + 1
 
-    def line_span(self, line: int) -> tuple[int, int]:
-        """Offsets of 1-based ``line`` (without its newline)."""
-        start = self.starts[line - 1]
-        end = self.starts[line] - 1 if line < len(self.starts) else None
-        return start, end if end is not None else -1
-
 
 @dataclass
 class Document:
@@ -96,9 +89,6 @@ class Document:
 
     def sentence_text(self, sentence: Sentence) -> str:
         return self.prose[sentence.start:sentence.end]
-
-    def span_text(self, start: int, end: int) -> str:
-        return self.prose[start:end]
 
     @cached_property
     def block_sentences(self) -> list[list[int]]:
@@ -145,13 +135,5 @@ class Document:
     def words(self, start: int = 0, end: int | None = None) -> list[str]:
         return _WORD_RE.findall(self.prose, start, len(self.prose) if end is None else end)
 
-    def iter_words(self, start: int = 0, end: int | None = None) -> Iterator[re.Match[str]]:
-        return _WORD_RE.finditer(self.prose, start, len(self.prose) if end is None else end)
-
 
 _FIELDS = frozenset(f.name for f in fields(Document))
-
-
-def word_matches(text: str) -> Iterator[re.Match[str]]:
-    """Words (letters/digits with inner apostrophes or hyphens) in ``text``."""
-    return _WORD_RE.finditer(text)

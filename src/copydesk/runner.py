@@ -38,6 +38,7 @@ def _from_cache(job: Job, files: list[InputFile], progress: Callable[[str], Any]
     done: dict[int, FileResult] = {}
     todo: list[tuple[int, InputFile, str | None]] = []
     cache = job.cache
+    corpus_ids = {s.id for s, _ in enabled_checks(job.config, "", "corpus", job.selection)}
     for i, file in enumerate(files):
         if cache is None:
             todo.append((i, file, None))
@@ -51,7 +52,7 @@ def _from_cache(job: Job, files: list[InputFile], progress: Callable[[str], Any]
         if hit is None:
             todo.append((i, file, text))
             continue
-        wanted = {s.id for s, _ in enabled_checks(job.config, "", "corpus", job.selection)} - set(hit.summaries)
+        wanted = corpus_ids - set(hit.summaries)
         if wanted and hit.document is not None:  # a summary the cache could not store: made again
             hit.summaries.update(corpus_summaries(hit.document, job.config, job.selection, hit.summary_failures,
                                                  wanted))

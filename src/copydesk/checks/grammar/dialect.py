@@ -39,18 +39,18 @@ NAMES = {"us": "US", "uk": "UK"}
 
 
 def check(document: Document, options: dict[str, Any]) -> Iterator[Problem]:
-    configured = options.get("dialect") or "auto"
+    configured = options["dialect"] or "auto"
     family = _dialect.FAMILY.get(configured, configured)
     if family == "ca":
         return  # Canadian mixes -our and -ize by design; Harper's Canadian dictionary decides
     prof = _dialect.profile(document, configured)
-    vocab = vocabulary(options.get("vocabulary"))
+    vocab = vocabulary(options["vocabulary"])
     major = "uk" if _dialect.FAMILY.get(prof.dialect, prof.dialect) == "uk" else "us"
     majority, minority = (prof.uk, prof.us) if major == "uk" else (prof.us, prof.uk)
     minority = [t for t in minority if not vocab.accepts(t[2])]
     if not minority:
         return
-    if prof.detected and len(majority) < int(options.get("min_majority", 1)):
+    if prof.detected and len(majority) < int(options["min_majority"]):
         return
     examples = Counter(w.lower() for _, _, w in majority).most_common(3)
     evidence = ", ".join(f"'{w}'" for w, _ in examples)

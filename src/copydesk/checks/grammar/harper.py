@@ -211,12 +211,12 @@ def spare_core(on: bool) -> None:
 
 def check(document: Document, options: dict[str, Any]) -> Iterator[Problem]:
     doc = document
-    vocab = vocabulary(options.get("vocabulary"))
-    prof = _dialect.profile(doc, options.get("dialect"))
+    vocab = vocabulary(options["vocabulary"])
+    prof = _dialect.profile(doc, options["dialect"])
     variants = {w.lower() for w in prof.variant_words()} if _dialect.FAMILY.get(prof.dialect) != "ca" else set()
     refs = reference_spans(doc)
-    known_zipf = float(options.get("known_word_zipf", 1.0))
-    max_words = int(options.get("max_sentence_words", 500))
+    known_zipf = float(options["known_word_zipf"])
+    max_words = int(options["max_sentence_words"])
     spans, skipped = parts(doc, max_words)
     for run in skipped:
         words = sum(len(doc.words(s.start, s.end)) for s in run)
@@ -227,7 +227,7 @@ def check(document: Document, options: dict[str, Any]) -> Iterator[Problem]:
     distinct = list(dict.fromkeys(inputs))  # a part repeated word for word (a log, an export) is linted once
 
     def lint_part(part: tuple[str, tuple[tuple[int, int], ...]]) -> list[EngineLint]:
-        return lint_prose(part[0], prof.dialect, options.get("disabled_rules") or (), vocab.plain_accept, part[1])
+        return lint_prose(part[0], prof.dialect, options["disabled_rules"] or (), vocab.plain_accept, part[1])
 
     found = dict(zip(distinct, map_parts(lint_part, distinct)))
     for lint in (dataclasses.replace(lt, start=lt.start + a, end=lt.end + a) if a else lt
@@ -250,5 +250,5 @@ def check(document: Document, options: dict[str, Any]) -> Iterator[Problem]:
             suggestions=suggestions,
             rule=f"{ID}.{lint.rule}",
             category=category,
-            severity=options.get("style_severity", "info") if category == "style" else None,
+            severity=options["style_severity"] if category == "style" else None,
         )

@@ -61,17 +61,17 @@ def category_of(rule_category: str, issue_type: str) -> str:
 
 def check(document: Document, options: dict[str, Any]) -> Iterator[Problem]:
     doc = document
-    prof = _dialect.profile(doc, options.get("dialect"))
-    lt = client(server_url(options.get("languagetool_url")), LANGUAGES.get(prof.dialect, "en-US"),
-                float(options.get("timeout", 15)))
-    if options.get("disabled_rules"):
+    prof = _dialect.profile(doc, options["dialect"])
+    lt = client(server_url(options["languagetool_url"]), LANGUAGES.get(prof.dialect, "en-US"),
+                float(options["timeout"]))
+    if options["disabled_rules"]:
         lt.disabled_rules = set(options["disabled_rules"])
-    if options.get("disabled_categories"):
+    if options["disabled_categories"]:
         lt.disabled_categories = set(options["disabled_categories"])
-    vocab = vocabulary(options.get("vocabulary"))
+    vocab = vocabulary(options["vocabulary"])
     variants = {w.lower() for w in prof.variant_words()}
     refs = reference_spans(doc)
-    known_zipf = float(options.get("known_word_zipf", 1.0))
+    known_zipf = float(options["known_word_zipf"])
     for offset, piece in chunks(doc.prose):
         if not piece.strip():
             continue
@@ -87,4 +87,4 @@ def check(document: Document, options: dict[str, Any]) -> Iterator[Problem]:
                 continue
             yield Problem(start, end, m.message, suggestions=suggestions,
                           rule=f"{ID}.{m.rule_id}", category=category,
-                          severity=options.get("style_severity", "info") if category == "style" else None)
+                          severity=options["style_severity"] if category == "style" else None)

@@ -93,9 +93,9 @@ def best_neighbour(word: str, common: float, gap: float, context: set[str] = fro
 
 def check(document: Document, options: dict[str, Any]) -> Iterator[Problem]:
     doc = document
-    vocab = vocabulary(options.get("vocabulary"))
-    rare = float(options.get("rare_zipf", 2.5))
-    min_len = int(options.get("min_length", 5))
+    vocab = vocabulary(options["vocabulary"])
+    rare = float(options["rare_zipf"])
+    min_len = int(options["min_length"])
     refs = Spans((b.start, b.end) for b in doc.blocks if b.kind == "reference")
     cands = []
     for m in _WORD.finditer(doc.prose):
@@ -116,8 +116,8 @@ def check(document: Document, options: dict[str, Any]) -> Iterator[Problem]:
             continue  # not a dictionary word: the spelling checker reports it
         if doc_words is None:
             doc_words = {x.lower() for x in doc.words()}
-        nb = best_neighbour(w, float(options.get("common_zipf", 4.0)), float(options.get("min_gap", 2.5)), doc_words,
-                            float(options.get("in_document_gap", 2.0)))
+        nb = best_neighbour(w, float(options["common_zipf"]), float(options["min_gap"]), doc_words,
+                            float(options["in_document_gap"]))
         if nb is None:
             continue
         in_doc = nb[0] in doc_words

@@ -29,7 +29,7 @@ EXAMPLES = {
 
 
 def check(document: Document, options: dict[str, Any]) -> Iterator[Problem]:
-    vocab = vocabulary(options.get("vocabulary"))
+    vocab = vocabulary(options["vocabulary"])
     if vocab.reject is None:
         return
     pattern = re.compile(rf"(?<![\w-])(?:{vocab.reject.pattern})(?![\w-])")

@@ -42,7 +42,7 @@ def check(document: Document, options: dict) -> Iterator[Problem]:
     counts = blocks_counts(document, blocks)
     if counts.tokens < options["min_words"]:
         return
-    target = options["max_grade"] if options["max_grade"] is not None else target_grade(options.get("audience"))
+    target = options["max_grade"] if options["max_grade"] is not None else target_grade(options["audience"])
     g = counts.grade()
     if g > target + options["tolerance"]:
         first = blocks[0]

@@ -34,7 +34,7 @@ EXAMPLES = {
 
 
 def check(document: Document, options: dict) -> Iterator[Problem]:
-    target = options["max_grade"] if options["max_grade"] is not None else target_grade(options.get("audience"))
+    target = options["max_grade"] if options["max_grade"] is not None else target_grade(options["audience"])
     for b in document.blocks:
         if b.kind not in ("paragraph", "quote"):
             continue

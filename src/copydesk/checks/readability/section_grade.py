@@ -38,7 +38,7 @@ EXAMPLES = {
 def check(document: Document, options: dict) -> Iterator[Problem]:
     if len(document.sections) < 2:
         return
-    target = options["max_grade"] if options["max_grade"] is not None else target_grade(options.get("audience"))
+    target = options["max_grade"] if options["max_grade"] is not None else target_grade(options["audience"])
     for section in document.sections:
         blocks = section_blocks(document, section)
         counts = blocks_counts(document, blocks)
