@@ -16,8 +16,8 @@ import threading
 import time
 from typing import Any
 
-DEFAULT_CHECK_SECONDS = 180.0  # a long book's grammar check takes well under a minute on one core
-DEFAULT_FILE_SECONDS = 600.0
+DEFAULT_CHECK_SECONDS = 300.0  # per MB of text: Harper on 1 MB takes ~30 s on an idle core
+DEFAULT_FILE_SECONDS = 900.0
 
 
 class OverBudget(BaseException):
@@ -100,19 +100,28 @@ os.register_at_fork(after_in_child=_after_fork)
 
 class Limits:
     """The time budgets of one file's checks: each check at most ``settings.check_budget`` seconds,
-    all of them together at most ``settings.file_budget`` (0 or null: no limit)."""
+    all of them together at most ``settings.file_budget``, both per started megabyte of text (a
+    book may take longer than an article; a busy machine slows everything). 0 or null: no limit."""
 
-    def __init__(self, settings: dict[str, Any]) -> None:
+    def __init__(self, settings: dict[str, Any], size: int = 0) -> None:
+        self.scale = max(1, -(-size // MEGABYTE))
         self.check = _seconds(settings, "check_budget", DEFAULT_CHECK_SECONDS)
         self.file = _seconds(settings, "file_budget", DEFAULT_FILE_SECONDS)
-        self._end = None if self.file is None else time.monotonic() + self.file
+        self._end = None if self.file is None else time.monotonic() + self.file * self.scale
 
     def next(self) -> tuple[float | None, str]:
         """The seconds the next check may run (None: no limit) and the setting that sets them."""
         left = None if self._end is None else self._end - time.monotonic()
-        if left is not None and (self.check is None or left < self.check):
-            return left, f"settings.file_budget: {self.file:g} s"
-        return self.check, f"settings.check_budget: {self.check:g} s" if self.check else ""
+        if left is not None and (self.check is None or left < self.check * self.scale):
+            return left, self._say("file_budget", self.file)
+        return (None, "") if self.check is None else (self.check * self.scale, self._say("check_budget", self.check))
+
+    def _say(self, key: str, seconds: float | None) -> str:
+        per = f" per MB, {seconds * self.scale:g} s for this file" if self.scale > 1 else ""
+        return f"settings.{key}: {seconds:g} s{per}"
+
+
+MEGABYTE = 1_000_000
 
 
 def _seconds(settings: dict[str, Any], key: str, default: float) -> float | None:

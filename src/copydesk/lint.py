@@ -11,7 +11,7 @@ from __future__ import annotations
 import traceback
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 from copydesk.budget import Deadline, Limits, OverBudget
 from copydesk.config import CheckConfig, Config
@@ -107,14 +107,15 @@ def enabled_checks(config: Config, path: str, scope: str, selection: Selection) 
 
 
 def lint_text(path: str, text: str, config: Config, selection: Selection | None = None,
-              verbose: bool = False) -> FileResult:
+              verbose: bool = False, also: Callable[[FileResult], None] | None = None) -> FileResult:
     """Parse one document and run its per-document checks (pure: no I/O).
 
     Every check runs within its time budget on the file and the file's (:mod:`copydesk.budget`):
     a check over budget is stopped, its findings on this file are dropped and an error entry names
     the file, the check and the budget. With cores to spare (:func:`engines_beside`), the engine
     checks (native, they release the GIL) run in a thread beside the others; findings and errors
-    are gathered check by check, in order, so the result is the same."""
+    are gathered check by check, in order, so the result is the same. ``also`` (the corpus
+    summaries) runs here after the other checks, while the engine checks may still run."""
     selection = selection or Selection()
     doc = parse(path, text)
     result = FileResult(path, doc.format, document=doc)
@@ -124,7 +125,7 @@ def lint_text(path: str, text: str, config: Config, selection: Selection | None 
     sup = Suppressions(doc)
     for module, message in broken_checks().items():
         result.errors.append(error_entry(module, f"{path}: {message}"))
-    limits = Limits(config.settings)
+    limits = Limits(config.settings, len(text))
     checks = enabled_checks(config, path, "document", selection)
 
     def run(spec: CheckSpec, cc: CheckConfig) -> tuple[list[Finding], dict[str, Any] | None]:
@@ -133,6 +134,8 @@ def lint_text(path: str, text: str, config: Config, selection: Selection | None 
     aside = [(spec, cc) for spec, cc in checks if spec.spare_core is not None] if _BESIDE else []
     engines = _BESIDE[0].submit(lambda: {spec.id: run(spec, cc) for spec, cc in aside}) if aside else None
     done = {spec.id: run(spec, cc) for spec, cc in checks if engines is None or spec.spare_core is None}
+    if also is not None:
+        also(result)
     if engines is not None:
         done.update(engines.result())
     for spec, _ in checks:
@@ -150,7 +153,7 @@ def _run_check(doc: Document, spec: CheckSpec, cc: CheckConfig, opts: dict[str, 
     seconds, setting = limits.next()
     if seconds is not None and seconds <= 0:
         return [], dict(error_entry(spec.id, f"{path}: check {spec.id} not run: the file's time budget is used "
-                                             f"up ({setting})"), budget=limits.file)
+                                             f"up ({setting})"), budget=limits.file * limits.scale)
     try:
         with Deadline(seconds):
             for p in spec.func(doc, opts):
@@ -184,7 +187,7 @@ def corpus_summaries(doc: Document, config: Config, selection: Selection,
     """This document's summary for each corpus check that covers it (``only``: just these
     checks). A failing ``summarise`` is recorded in ``failures`` for the corpus stage to report."""
     out: dict[str, Any] = {}
-    seconds, setting = Limits(config.settings).next()  # each summary: within one check's budget
+    seconds, setting = Limits(config.settings, len(doc.text)).next()  # each summary: one check's budget
     for spec, cc in enabled_checks(config, "", "corpus", selection):
         if (only is not None and spec.id not in only) or not config.for_path(doc.path).get(spec.id, cc).enabled:
             continue
@@ -203,13 +206,16 @@ def lint_document(path: str, text: str, config: Config, selection: Selection, ve
 
     A failure outside any check (a parser bug) becomes this file's error entry: one bad document
     never stops the run. The document's check caches are dropped (never read again)."""
+    def summarise(result: FileResult) -> None:
+        if result.document is not None:
+            result.summaries = corpus_summaries(result.document, config, selection, result.summary_failures)
+
     try:
-        result = lint_text(path, text, config, selection, verbose)
+        result = lint_text(path, text, config, selection, verbose, also=summarise)
     except Exception as exc:  # noqa: BLE001
         message = f"{path}: could not be parsed ({type(exc).__name__}: {exc}); please report this file"
         return failed_file(path, message, "input.parse-failed", traceback.format_exc() if verbose else None)
     if result.document is not None:
-        result.summaries = corpus_summaries(result.document, config, selection, result.summary_failures)
         result.document.drop_caches()
     return result
 

@@ -57,18 +57,24 @@ def syntok_spans(text: str) -> tuple[tuple[int, int], ...]:
     """Sentence spans of ``text`` from syntok (whitespace trimmed), window by window."""
     spans: list[tuple[int, int]] = []
     for w0, w1 in _windows(text):
-        chunk = text[w0:w1]
-        if not chunk.strip():
-            continue
-        for paragraph in segmenter.analyze(chunk):
-            for sentence in paragraph:
-                if not sentence:
-                    continue
-                start = sentence[0].offset
-                last = sentence[-1]
-                end = last.offset + len(last.value)
-                if end > start:
-                    spans.extend(_refine(chunk, w0, start, end))
+        spans.extend((w0 + a, w0 + b) for a, b in _window_spans(text[w0:w1]))
+    return tuple(spans)
+
+
+@lru_cache(maxsize=64)  # a long line that repeats itself (a log, an export) cuts into equal windows
+def _window_spans(chunk: str) -> tuple[tuple[int, int], ...]:
+    if not chunk.strip():
+        return ()
+    spans: list[tuple[int, int]] = []
+    for paragraph in segmenter.analyze(chunk):
+        for sentence in paragraph:
+            if not sentence:
+                continue
+            start = sentence[0].offset
+            last = sentence[-1]
+            end = last.offset + len(last.value)
+            if end > start:
+                spans.extend(_refine(chunk, 0, start, end))
     return tuple(spans)
 
 

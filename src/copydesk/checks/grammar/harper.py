@@ -102,13 +102,15 @@ def _canonical(message: str, suggestions: tuple[str, ...]) -> tuple[str, tuple[s
     return "".join(pieces), tuple(sorted(suggestions, key=_order))
 
 
-def _lint_part(doc: Document, a: int, b: int, dialect: str, options: dict[str, Any], vocab: Any,
-               unreported: list[tuple[int, int]], starts: list[int]) -> list[EngineLint]:
-    """Harper's lints on ``doc.prose[a:b]``, in document offsets."""
-    lo, hi = bisect.bisect_left(starts, a), bisect.bisect_left(starts, b)
-    words = [(x - a, y - a) for x, y in unreported[lo:hi]]
-    lints = lint_prose(doc.prose[a:b], dialect, options["disabled_rules"] or (), vocab.plain_accept, words)
-    return lints if a == 0 else [dataclasses.replace(lt, start=lt.start + a, end=lt.end + a) for lt in lints]
+def _part_inputs(doc: Document, spans: list[tuple[int, int]], unreported: list[tuple[int, int]]
+                 ) -> list[tuple[str, tuple[tuple[int, int], ...]]]:
+    """Per part: its prose and the spans of its unreported words, relative to the part."""
+    starts = [a for a, _ in unreported]
+    out = []
+    for a, b in spans:
+        lo, hi = bisect.bisect_left(starts, a), bisect.bisect_left(starts, b)
+        out.append((doc.prose[a:b], tuple((x - a, y - a) for x, y in unreported[lo:hi])))
+    return out
 
 
 def _order(word: str) -> tuple[str, str]:
@@ -221,13 +223,15 @@ def check(document: Document, options: dict[str, Any]) -> Iterator[Problem]:
         yield Problem(run[0].start, run[0].end, f"sentence of {words:,} words not checked for grammar "
                       f"(longer than max_sentence_words: {max_words}, or than {MAX_PART:,} characters)",
                       rule=f"{ID}.skipped", category="input", severity="info")
-    unreported = _unreported(doc, vocab, refs)
-    starts = [a for a, _ in unreported]
+    inputs = _part_inputs(doc, spans, _unreported(doc, vocab, refs))
+    distinct = list(dict.fromkeys(inputs))  # a part repeated word for word (a log, an export) is linted once
 
-    def lint_part(span: tuple[int, int]) -> list[EngineLint]:
-        return _lint_part(doc, span[0], span[1], prof.dialect, options, vocab, unreported, starts)
+    def lint_part(part: tuple[str, tuple[tuple[int, int], ...]]) -> list[EngineLint]:
+        return lint_prose(part[0], prof.dialect, options["disabled_rules"] or (), vocab.plain_accept, part[1])
 
-    for lint in (lint for lints in map_parts(lint_part, spans) for lint in lints):
+    found = dict(zip(distinct, map_parts(lint_part, distinct)))
+    for lint in (dataclasses.replace(lt, start=lt.start + a, end=lt.end + a) if a else lt
+                 for (a, _), part in zip(spans, inputs) for lt in found[part]):
         if skip_span(doc, lint.start, lint.end, refs):
             continue
         if " " not in lint.text and vocab.accepts(lint.text):
