@@ -106,6 +106,19 @@ def enabled_checks(config: Config, path: str, scope: str, selection: Selection) 
     return out
 
 
+def begin(path: str, text: str) -> tuple[Document, FileResult, Suppressions]:
+    """Parse ``text`` and start its result (stats, front-matter and broken-check errors) and its
+    suppressions: what every per-document lint does before the checks run (CLI and editor alike)."""
+    doc = parse(path, text)
+    result = FileResult(path, doc.format, document=doc)
+    result.stats = document_stats(doc)
+    if "__error__" in doc.front_matter:
+        result.findings.append(input_finding(path, f"{path}: {doc.front_matter['__error__']}", "input.front-matter"))
+    for module, message in broken_checks().items():
+        result.errors.append(error_entry(module, f"{path}: {message}"))
+    return doc, result, Suppressions(doc)
+
+
 def lint_text(path: str, text: str, config: Config, selection: Selection | None = None,
               verbose: bool = False, also: Callable[[FileResult], None] | None = None) -> FileResult:
     """Parse one document and run its per-document checks (pure: no I/O).
@@ -117,14 +130,7 @@ def lint_text(path: str, text: str, config: Config, selection: Selection | None 
     are gathered check by check, in order, so the result is the same. ``also`` (the corpus
     summaries) runs here after the other checks, while the engine checks may still run."""
     selection = selection or Selection()
-    doc = parse(path, text)
-    result = FileResult(path, doc.format, document=doc)
-    result.stats = document_stats(doc)
-    if "__error__" in doc.front_matter:
-        result.findings.append(input_finding(path, f"{path}: {doc.front_matter['__error__']}", "input.front-matter"))
-    sup = Suppressions(doc)
-    for module, message in broken_checks().items():
-        result.errors.append(error_entry(module, f"{path}: {message}"))
+    doc, result, sup = begin(path, text)
     limits = Limits(config.settings, len(text))
     checks = enabled_checks(config, path, "document", selection)
 

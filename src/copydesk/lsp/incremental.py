@@ -19,13 +19,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from copydesk.document import Block, Document, Sentence
-from copydesk.lint import Selection, check_options, enabled_checks, keep, make_finding
+from copydesk.lint import Selection, begin, check_options, enabled_checks, keep, make_finding
 from copydesk.findings import Finding, Position
-from copydesk.parsing import parse
-from copydesk.readability import document_stats
-from copydesk.registry import CheckSpec, broken_checks
-from copydesk.results import FileResult, error_entry, input_finding
-from copydesk.suppression import Suppressions
+from copydesk.registry import CheckSpec
+from copydesk.results import FileResult, error_entry
 
 BLOCK = "block"
 _NOT_NEWLINE = re.compile(r"[^\n]")
@@ -116,15 +113,8 @@ def lint(path: str, text: str, config: Any, selection: Selection, previous: Stat
     """:func:`copydesk.lint.lint_text` of ``text``, reusing ``previous`` (the state of an earlier
     text of the same document) for the block-local checks' findings in unchanged blocks. ``only``
     narrows the checks run (the engine checks in one thread, the others in another)."""
-    doc = parse(path, text)
-    result = FileResult(path, doc.format, document=doc)
-    result.stats = document_stats(doc)
-    if "__error__" in doc.front_matter:
-        result.findings.append(input_finding(path, f"{path}: {doc.front_matter['__error__']}", "input.front-matter"))
-    sup = Suppressions(doc)
+    doc, result, sup = begin(path, text)
     state = State(doc)
-    for module, message in broken_checks().items():
-        result.errors.append(error_entry(module, f"{path}: {message}"))
     same = unchanged_blocks(previous.document, doc) if previous is not None else {}
     changed = [i for i in range(len(doc.blocks)) if i not in same]
     inverse = {j: (i, shift) for i, (j, shift) in same.items()}
