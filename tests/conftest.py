@@ -65,3 +65,8 @@ def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
 
 
 os.environ.setdefault("NO_COLOR", "1")
+
+
+def options_of(module, **overrides):
+    """A check's options as the runner gives them: every default from ``OPTIONS``, then ``overrides``."""
+    return {**{k: v.get("default") for k, v in module.OPTIONS.items()}, **overrides}

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import options_of
 from copydesk.checks.offtopic import sentence as offtopic
 from copydesk.checks.offtopic._score import combine, novel_phrase, score_document
 from copydesk.checks.offtopic._terms import content_terms, informativeness, term_key
@@ -104,13 +105,13 @@ def test_combine_is_monotone_in_novelty_and_anchoring():
 
 def ranked(text: str, path: str = "doc.txt") -> list[str]:
     doc = parse(path, text)
-    result = offtopic.scores(doc, {"engine": "lexical"})
+    result = offtopic.scores(doc, options_of(offtopic, engine="lexical"))
     return [doc.prose[s.unit.start:s.unit.end] for s in sorted(result.sentences, key=lambda s: -s.score)]
 
 
 def test_bridged_insertion_is_explained_by_its_foreign_phrase():
     doc = parse("doc.txt", ARTICLE)
-    result = offtopic.scores(doc, {"engine": "lexical"})
+    result = offtopic.scores(doc, options_of(offtopic, engine="lexical"))
     inserted = next(s for s in result.sentences if doc.prose[s.unit.start:s.unit.end] == INSERTED)
     message = offtopic.explain(inserted, result.topic, doc.prose)
     assert "its subject 'mortgage refinancing options' is discussed nowhere else" in message
@@ -135,7 +136,7 @@ def test_seed_insertions_are_found_and_on_topic_sentences_are_not_flagged(config
 def test_seed_fire_safety_message_names_the_foreign_phrase_and_topic():
     text = SEED.read_text(encoding="utf-8")
     doc = parse(str(SEED), text)
-    result = offtopic.scores(doc, {"engine": "lexical"})
+    result = offtopic.scores(doc, options_of(offtopic, engine="lexical"))
     fire = next(s for s in result.sentences if doc.prose[s.unit.start:].startswith(FIRE))
     message = offtopic.explain(fire, result.topic, doc.prose)
     assert "its subject 'fire safety precautions' is discussed nowhere else" in message
@@ -164,8 +165,9 @@ def test_reference_lists_headings_and_quotes_are_handled(config):
 
 
 def test_sensitivity_and_min_score_options(config):
-    assert offtopic.threshold({"sensitivity": "low"}) > offtopic.threshold({"sensitivity": "high"})
-    assert offtopic.threshold({"sensitivity": "low", "min_score": 0.99}) == 0.99
+    low, high = (offtopic.threshold(options_of(offtopic, sensitivity=s)) for s in ("low", "high"))
+    assert low > high
+    assert offtopic.threshold(options_of(offtopic, sensitivity="low", min_score=0.99)) == 0.99
     assert findings(config, ARTICLE, min_score=1.0) == []
 
 
@@ -201,7 +203,7 @@ def test_sentence_model_finds_a_foreign_news_sentence_and_says_what_it_is_about(
                "from the roof of the warehouse it rents on Mill Lane.")
     text = ARTICLE.replace(INSERTED, foreign)
     doc = parse("doc.txt", text)
-    result = offtopic.scores(doc, {"engine": "semantic", "min_sentences": 8})
+    result = offtopic.scores(doc, options_of(offtopic, engine="semantic", min_sentences=8))
     top = max(result.sentences, key=lambda s: s.score)
     assert "e_doc" in top.features and "r_advice" in top.features
     assert doc.prose[top.unit.start:top.unit.end] == foreign and top.score >= 0.5
@@ -213,7 +215,7 @@ def test_sentence_model_finds_a_foreign_news_sentence_and_says_what_it_is_about(
 
 def test_fast_profile_stays_lexical():
     doc = parse("doc.txt", ARTICLE)
-    result = offtopic.scores(doc, {"engine": "auto", "profile": "fast"})
+    result = offtopic.scores(doc, options_of(offtopic, engine="auto", profile="fast"))
     assert not any("e_doc" in s.features for s in result.sentences)
 
 

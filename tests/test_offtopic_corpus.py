@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import options_of
 from copydesk.checks.offtopic import _corpus
 from copydesk.checks.offtopic import sentence as offtopic
 from copydesk.checks.offtopic._bridge import bridge, bridge_score, splits
@@ -129,7 +130,7 @@ def test_sharing_names_with_another_document_is_not_belonging_there(config):
 
 def test_corpus_features_ignore_copies_of_the_sentence_itself():
     docs = {"host.txt": HOST, "copy.txt": BEES + "\n" + PASTED + "\n", "coral.txt": CLEAN}
-    sums = [offtopic.summarise(parse(p, t), {"engine": "lexical"}) for p, t in docs.items()]
+    sums = [offtopic.summarise(parse(p, t), options_of(offtopic, engine="lexical")) for p, t in docs.items()]
     st = _corpus.stats(sums)
     i = next(k for k, r in enumerate(sums[0].sentences) if HOST[r.start:r.end] == PASTED)
     feats = _corpus.corpus_features(0, sums[0], st)[i]
@@ -150,7 +151,7 @@ def test_versions_of_one_article_are_no_evidence():
     reworded = CLEAN.replace("Divers report white coral where there were colourful reefs a year earlier.",
                              "Divers now find pale coral on reefs that were bright a year ago.")
     docs = {"a.txt": CLEAN, "b.txt": reworded, "volcano.txt": VOLCANO, "bees.txt": BEES}
-    sums = [offtopic.summarise(parse(p, t), {"engine": "lexical"}) for p, t in docs.items()]
+    sums = [offtopic.summarise(parse(p, t), options_of(offtopic, engine="lexical")) for p, t in docs.items()]
     st = _corpus.stats(sums)
     assert _corpus.siblings(0, st) == {1} and _corpus.siblings(2, st) == set()
     feats = _corpus.corpus_features(1, sums[1], st)

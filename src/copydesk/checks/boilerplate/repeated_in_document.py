@@ -125,9 +125,9 @@ def _find(tokens: list[str], phrase: list[str]) -> int | None:
 
 
 def check(document: Document, options: dict) -> Iterator[Problem]:
-    allow = AllowList(options.get("allow", ()))
+    allow = AllowList(options["allow"])
     skip_kinds = set(options["skip_kinds"])
-    if options.get("skip_marked_headings", True) and document.format in ("markdown", "html"):
+    if options["skip_marked_headings"] and document.format in ("markdown", "html"):
         skip_kinds.add("heading")  # plain-text "headings" are guesses; marked ones are structure
     summary = summarise(document, group_by="none", min_words=options["min_sentence_words"],
                         threshold=options["near_threshold"])
@@ -163,7 +163,7 @@ def check(document: Document, options: dict) -> Iterator[Problem]:
             clusters[target].extend(quoted)
             fragments.update(quoted)
             owners.hold(quoted, target)
-    limit = options.get("max_repeats", 100)
+    limit = options["max_repeats"]
     for spans in clusters:
         spans.sort()
         if allow.allows(document.text[spans[0][0]:spans[0][1]]):

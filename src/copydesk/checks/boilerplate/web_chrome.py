@@ -62,7 +62,7 @@ def compile_patterns(entries: list[dict]) -> PatternPack:
 
 
 def check(document: Document, options: dict) -> Iterator[Problem]:
-    allow = AllowList(options.get("allow", ()))
+    allow = AllowList(options["allow"])
     pack = compile_patterns(list(options["patterns"]) + list(options["extra_patterns"]))
     for b, kind, why in chrome_lines(document, pack, options):
         text = document.text[b.start:b.end]

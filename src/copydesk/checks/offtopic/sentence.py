@@ -101,9 +101,9 @@ EXAMPLES = {
 
 
 def threshold(options: dict) -> float:
-    if options.get("min_score") is not None:
+    if options["min_score"] is not None:
         return float(options["min_score"])
-    return SENSITIVITY[options.get("sensitivity", "low")]
+    return SENSITIVITY[options["sensitivity"]]
 
 
 def _quote(words: list[str]) -> str:
@@ -165,7 +165,7 @@ _WARNED: list[str] = []
 
 def semantic(options: dict) -> bool:
     """Whether this run uses the sentence model: ``engine``, the profile, and whether the model runs here."""
-    engine = options.get("engine", "auto")
+    engine = options["engine"]
     if engine == "lexical" or (engine == "auto" and options.get("profile") == "fast"):
         return False
     from copydesk.checks.offtopic import _embed
@@ -187,15 +187,15 @@ def scores(document: Document, options: dict) -> DocumentScores:
 def scored(document: Document, options: dict) -> tuple[DocumentScores, dict[str, Any]]:
     """Lexical scores, rescored with the sentence model (:mod:`._semantic`) when the run uses it;
     and the sentence vectors embedded, by text key (empty without the model)."""
-    result = score_document(document, options.get("generic_terms") or ())
+    result = score_document(document, options["generic_terms"] or ())
     if not semantic(options):
         return result, {}
     from copydesk.checks.offtopic import _semantic
 
     firsts = _semantic.firsts(result)
-    min_terms = options.get("min_terms", 3)
+    min_terms = options["min_terms"]
     candidate = [len(s.unit.keys) >= min_terms and bool(s.novel) and s.score >= PREFILTER for s in firsts]
-    if len(firsts) < options.get("min_sentences", 8) or not any(candidate) or sum(candidate) > LIST * len(firsts):
+    if len(firsts) < options["min_sentences"] or not any(candidate) or sum(candidate) > LIST * len(firsts):
         return result, {}
     vectors = _semantic.add_features(document, result, candidate)
     for s, c in zip(firsts, candidate):
@@ -227,7 +227,7 @@ def judge(summary: _corpus.Summary, arg: tuple[int, _corpus.Stats | None, dict])
     the lexical corpus evidence (``lexical``: another document uses its new terms).
     """
     index, st, options = arg
-    if summary.distinct < options.get("min_sentences", 8):
+    if summary.distinct < options["min_sentences"]:
         return []
     limit = threshold(options)
     model = None
@@ -235,7 +235,7 @@ def judge(summary: _corpus.Summary, arg: tuple[int, _corpus.Stats | None, dict])
         model = "semantic" if summary.vectors is not None and st.centroids is not None else "lexical"
     n_terms, n_novel = summary.sizes()
     judged = summary.records(j for j, (n, m) in enumerate(zip(n_terms, n_novel))
-                             if n >= options.get("min_terms", 3) and m)
+                             if n >= options["min_terms"] and m)
     if model == "semantic":
         judged = [r for r in judged if r.vector is not None]  # the candidates the model looked at
     versions = _corpus.siblings(index, st) if model else set()
@@ -244,7 +244,7 @@ def judge(summary: _corpus.Summary, arg: tuple[int, _corpus.Stats | None, dict])
     out = []
     for r, cf in zip(judged, extra):
         score, why = r.score, r.why
-        bar = limit + (options.get("quote_penalty", 0.1) if r.kind == "quote" else 0.0)
+        bar = limit + (options["quote_penalty"] if r.kind == "quote" else 0.0)
         if model == "lexical":
             score = max(_corpus.combine({**r.features, **cf}, model), r.features.get("bridge", 0.0))
         elif model == "semantic" and cf.get("v_margin", 0.0) > 0:  # nearer another document's topic
@@ -270,7 +270,7 @@ def check(corpus: Corpus, options: dict) -> Iterator[Problem]:
     paths = corpus.per_document(_path, {i: None for i in corpus.indices()})  # documents summarised
     order = sorted(paths)
     st = None
-    if len(order) >= options.get("min_documents", 10):
+    if len(order) >= options["min_documents"]:
         parts = corpus.per_document(_parts, {i: None for i in order})
         st = _corpus.stats([parts[i] for i in order])  # position k in st is document order[k]
     verdicts = corpus.per_document(judge, {i: (k, st, options) for k, i in enumerate(order)})
