@@ -46,7 +46,7 @@ from typing import Any, Callable, Iterable, Iterator, NamedTuple
 import numpy as np
 
 from copydesk.clusters import MAX_BUCKET, UnionFind, components, estimate
-from copydesk.corpus import KINDS, Member, canonical
+from copydesk.corpus import KINDS, Clusters, Make, Member, Note, canonical, canonical_refs, make_problems, marked
 from copydesk.executors import Job, default_jobs
 from copydesk.findings import Finding
 from copydesk.inputs import InputError, InputFile, read
@@ -142,6 +142,7 @@ class Part:
 
     results: list[tuple[int, FileResult]] = field(default_factory=list)
     digests: dict[int, str] = field(default_factory=dict)   # documents that parsed
+    sources: dict[int, tuple[str, str]] = field(default_factory=dict)  # where to read them again
     placings: dict[int, Placing] = field(default_factory=dict)
     summaries: dict[str, list[tuple[int, Any]]] = field(default_factory=dict)  # check id -> (index, summary)
 
@@ -173,6 +174,8 @@ def lint_part(recipe: Any, fingerprint: str, selection: Selection, verbose: bool
         result = job((path, text))
         doc, result.document = result.document, None
         _add(part, index, result, text, doc, result.summaries)
+        if doc is not None:
+            part.sources[index] = source
         result.summaries = {}
     return part
 
@@ -198,23 +201,34 @@ def part_overview(part: Part) -> tuple[list[tuple[int, str | None, dict[str, str
             {k: len(v) for k, v in part.summaries.items()})
 
 
+Routed = list[tuple[str, list[list[tuple[int, Any]]]]]  # (check id, problems by document, from each reduce task)
+
+
 def finish_part(recipe: Any, fingerprint: str, selection: Selection, part: Part,
-                extra: dict[int, tuple[list[tuple[str, Any]], list[dict[str, Any]], tuple[str, str] | None]]
+                extra: dict[int, tuple[list[tuple[str, Any]], list[dict[str, Any]]]], remote: Routed = ()
                 ) -> list[tuple[int, FileResult]]:
     """Stage 3 on the worker that holds ``part``: its files' results with their corpus findings
-    (``extra[index]``: problems, placed with the document's :class:`Placing` on its text read
-    again and checked against its digest) and corpus errors added. New objects: a retried task
-    finds ``part`` as it was."""
+    (problems made here on the cluster, ``remote``, and made on the client, ``extra[index]``,
+    with the errors the corpus stage added), placed with the document's :class:`Placing` on its
+    text read again and checked against its digest. New objects: a retried task finds ``part``
+    as it was."""
     from copydesk.profiles import worker_config
 
     config = worker_config(recipe, fingerprint)
+    mine: dict[int, list[tuple[str, Any]]] = {i: [] for i, _ in part.results}
+    for sid, lists in remote:
+        for found in lists:
+            for doc, p in found:
+                if doc in mine:
+                    mine[doc].append((sid, p))
     out = []
     for index, res in part.results:
-        problems, errors, source = extra.get(index, ((), (), None))
+        problems, errors = extra.get(index, ((), ()))
+        problems = list(problems) + mine[index]
         res = dataclasses.replace(res, findings=list(res.findings), errors=list(res.errors))
-        if problems and source is not None:
+        if problems:
             try:
-                text = _text(res.path, source)
+                text = _text(res.path, part.sources[index])
                 if _digest(text) != part.digests[index]:
                     raise InputError(f"{res.path}: changed while it was being linted; run copydesk again")
             except InputError as exc:
@@ -233,13 +247,13 @@ def finish_part(recipe: Any, fingerprint: str, selection: Selection, part: Part,
 
 
 def finish_lines(recipe: Any, fingerprint: str, selection: Selection, part: Part,
-                 extra: dict[int, Any]) -> tuple[list[str], Any]:
+                 extra: dict[int, Any], remote: Routed = ()) -> tuple[list[str], Any]:
     """:func:`finish_part`, finalized and as shard lines (compact to move), with their tally."""
     from copydesk.results import finalize
     from copydesk.shards import Tally, entry_line
 
     tally, lines = Tally(), []
-    for res in finalize(r for _, r in finish_part(recipe, fingerprint, selection, part, extra)):
+    for res in finalize(r for _, r in finish_part(recipe, fingerprint, selection, part, extra, remote)):
         tally.add(res)
         lines.append(entry_line(res))
     return lines, tally
@@ -447,13 +461,74 @@ def _per_document(part: Part, sid: str, func: Callable[[Any, Any], Any], args: d
     return {i: func(s, args[i]) for i, s in part.summaries.get(sid, ()) if i in args}
 
 
+def _keep(clusters: list[list[Ref]], min_documents: int) -> list[list[Ref]]:
+    """A reduce partition's clusters spanning ``min_documents``, in canonical order."""
+    return canonical_refs(clusters, min_documents)
+
+
+def _route(clusters: list[list[Ref]], home: np.ndarray, n_groups: int) -> list[np.ndarray]:
+    """The refs of ``clusters``, split by the group of parts that holds their document."""
+    refs = np.array([r for c in clusters for r in c], np.int32).reshape(-1, 2)
+    dest = home[refs[:, 0]]
+    return [refs[dest == g] for g in range(n_groups)]
+
+
+def _at_home(sid: str, kind: str, note: Note | None, wanted: list[np.ndarray], marks: list[np.ndarray] | None,
+             parts: list[Part]) -> list[tuple[list[Member], dict[int, Any]]]:
+    """On the worker of a group of parts: the members ``wanted`` by each reduce partition (its
+    clusters' passages in these parts), and the ``note`` of each of their documents."""
+    want: dict[int, dict[int, int]] = defaultdict(dict)  # document -> passage -> reduce partition
+    for r, refs in enumerate(wanted):
+        for i, j in refs.tolist():
+            want[i][j] = r
+    marks_of = marked(refs.tolist() for refs in marks) if marks is not None else None
+    out: list[tuple[list[Member], dict[int, Any]]] = [([], {}) for _ in wanted]
+    for part in parts:
+        for i, s in part.summaries.get(sid, ()):
+            if i not in want:
+                continue
+            passages = getattr(s, KINDS[kind])
+            if note is not None:
+                value = note(s, marks_of.get(i, set()) if marks_of is not None else set(want[i]))
+            for j, r in sorted(want[i].items()):
+                p = passages[j]
+                out[r][0].append(Member(i, j, s.path, s.group, dataclasses.replace(p, bands=()) if p.bands else p))
+                if note is not None:
+                    out[r][1][i] = value
+    return out
+
+
+def _make(make: Make, args: Any, clusters: list[list[Ref]], home: np.ndarray, n_groups: int,
+          *held: tuple[list[Member], dict[int, Any]]) -> list[list[tuple[int, Any]]]:
+    """On the worker of a reduce partition: its clusters as problems (the check's ``make``), each
+    with its document, split by the group of parts that holds the document."""
+    members: dict[Ref, Member] = {}
+    notes: dict[int, Any] = {}
+    for ms, ns in held:
+        members.update((m.ref, m) for m in ms)
+        notes.update(ns)
+    out: list[list[tuple[int, Any]]] = [[] for _ in range(n_groups)]
+    for doc, p in make_problems(([members[tuple(r)] for r in c] for c in clusters), notes, make, args):
+        out[int(home[doc])].append((doc, p))
+    return out
+
+
+def _sigs(part: Part, sid: str, refs: set[Ref]) -> dict[Ref, Any]:
+    return {(i, j): s.sentences.sig[j] for i, s in part.summaries.get(sid, ()) for j in range(len(s.sentences))
+            if (i, j) in refs}
+
+
 class DaskCorpus:
-    """The summaries of one corpus check, left on the workers (see :class:`copydesk.corpus.Corpus`)."""
+    """The summaries of one corpus check, left on the workers (see :class:`copydesk.corpus.Corpus`).
+    Problems made by :meth:`problems` stay there too: ``routed(check id, futures by group of
+    parts, parts per group)`` hands them to the session's last stage."""
 
     def __init__(self, client: Any, sid: str, parts: list[tuple[Any, list[int]]], size: int,
-                 watchdog: Watchdog | None = None) -> None:
+                 watchdog: Watchdog | None = None, routed: Callable[[str, list[list[Any]], int], None] | None = None
+                 ) -> None:
         self.client, self.sid, self.parts, self.size = client, sid, parts, size
         self.watchdog = watchdog or Watchdog(client)
+        self.routed = routed
         self._home = np.full(max((max(idx) for _, idx in parts if idx), default=-1) + 1, -1, np.int32)
         for k, (_, indices) in enumerate(parts):  # file index -> the part that holds its summary
             self._home[indices] = k
@@ -466,16 +541,19 @@ class DaskCorpus:
         Parts are mapped in groups, so tasks stay ~(2 x threads)^2 + parts / 64 x 2 x threads."""
         import operator
 
-        threads = sum(self.client.nthreads().values()) or 1
-        n_in = min(len(self.parts), max(2 * threads, -(-len(self.parts) // 64)))
-        size = -(-len(self.parts) // n_in)
-        n_out = 2 * threads
+        size, n_out = self._grouping()
         splits = [self.client.submit(_split, self.sid, records, args, n_out,
                                      *[p for p, _ in self.parts[k:k + size]], pure=False)
                   for k in range(0, len(self.parts), size)]
         return [self.client.submit(_reduce, reducer,
                                    *[self.client.submit(operator.getitem, f, k, pure=False) for f in splits],
                                    pure=False) for k in range(n_out)]
+
+    def _grouping(self) -> tuple[int, int]:
+        """(parts per group, reduce partitions): ~(2 x threads) groups, at most 64 parts each."""
+        threads = sum(self.client.nthreads().values()) or 1
+        n_in = min(len(self.parts), max(2 * threads, -(-len(self.parts) // 64)))
+        return -(-len(self.parts) // max(1, n_in)), 2 * threads
 
     def _gather(self, futures: list[Any]) -> list[Any]:
         return [r for rs in self.watchdog.gather(futures) for r in rs]
@@ -526,6 +604,63 @@ class DaskCorpus:
         pairs = [(refs[0], r) for refs in identical for r in refs]
         pairs += _verify(candidates, {r: m.passage.sig for r, m in members.items()}, threshold)
         return canonical([members[r] for r in c] for c in components((), pairs))
+
+    def clusters(self, kind: str, threshold: float | None = None, min_documents: int = 2) -> Clusters:
+        """Exact clusters stay on the workers that grouped them. Near ones are joined here
+        (union-find over the refs of identical sentences and verified bucket candidates: only
+        candidates' signatures come here), then go back to the cluster in chunks."""
+        if not self.parts:
+            return Clusters(kind, [])
+        if threshold is None:
+            return Clusters(kind, [self.client.submit(_keep, f, min_documents, pure=False)
+                                   for f in self._shuffle(_exact_records, (kind,), _exact_refs)])
+        identical = self._gather(self._shuffle(_exact_records, ("sentence",), _exact_refs))
+        candidates = self._gather(self._shuffle(_band_records, (), _bucket))
+        wanted: dict[int, set[Ref]] = defaultdict(set)
+        for c in candidates:
+            for ref in c:
+                wanted[int(self._home[ref[0]])].add(ref)
+        sigs: dict[Ref, Any] = {}
+        for d in self.watchdog.gather([self.client.submit(_sigs, self.parts[k][0], self.sid, r, pure=False)
+                                       for k, r in sorted(wanted.items())]):
+            sigs.update(d)
+        pairs = [(refs[0], r) for refs in identical for r in refs] + list(_verify(candidates, sigs, threshold))
+        found = canonical_refs(components((), pairs), min_documents)
+        _, n_out = self._grouping()
+        chunk = -(-len(found) // n_out) if found else 1
+        return Clusters(kind, [self.client.scatter(found[k:k + chunk]) for k in range(0, len(found), chunk)])
+
+    def problems(self, clusters: Clusters, make: Make, args: Any, note: Note | None = None,
+                 marks: Clusters | None = None) -> list[Any]:
+        """The problems of ``clusters`` made on the workers (see :mod:`copydesk.corpus`) and left
+        there for the last stage (``routed``); nothing comes here but the check's exception, if
+        it raised. Returns no problem to place here."""
+        import operator
+
+        if not self.parts or not clusters.refs:
+            return []
+        submit = self.client.submit
+        size, _ = self._grouping()
+        n_groups = -(-len(self.parts) // size)
+        home = self.client.scatter(self._home // size, broadcast=False)  # file index -> its group of parts
+
+        def by_group(found: Clusters) -> list[list[Any]]:
+            routes = [submit(_route, c, home, n_groups, pure=False) for c in found.refs]
+            return [[submit(operator.getitem, f, g, pure=False) for f in routes] for g in range(n_groups)]
+
+        wanted = by_group(clusters)
+        marking = by_group(marks) if marks is not None and marks is not clusters else None
+        held = [submit(_at_home, self.sid, clusters.kind, note, wanted[g], marking[g] if marking else None,
+                       [p for p, _ in self.parts[g * size:(g + 1) * size]], pure=False) for g in range(n_groups)]
+        made = [submit(_make, make, args, c, home, n_groups,
+                       *[submit(operator.getitem, h, r, pure=False) for h in held], pure=False)
+                for r, c in enumerate(clusters.refs)]
+        self.watchdog.gather([submit(len, m, pure=False) for m in made])  # the check's exception, if any
+        if self.routed is None:
+            raise ValueError("DaskCorpus.problems needs a session to hand the problems to")
+        self.routed(self.sid, [[submit(operator.getitem, m, g, pure=False) for m in made] for g in range(n_groups)],
+                    size)
+        return []
 
     def per_document(self, func: Callable[[Any, Any], Any], args: dict[int, Any]) -> dict[int, Any]:
         futures = []
@@ -604,6 +739,8 @@ class DaskSession:
         self.counts: Counter[str] = Counter()
         self._hits_placed = False
         self._problems: dict[int, list[tuple[str, Any]]] = {}  # file index -> (check id, problem)
+        self._remote: list[tuple[str, list[list[Any]], int]] = []  # problems left on the cluster (DaskCorpus.problems)
+        self._here: set[str] = set()  # keys of the parts scattered from here (cache hits: results held here)
         self.watchdog = Watchdog(client)
 
     def _source(self, file: InputFile) -> tuple[str, str]:
@@ -685,26 +822,52 @@ class DaskSession:
                 _add(part, i, None, r.document.text, r.document, r.summaries)
             for sid, summaries in part.summaries.items():
                 self.counts[sid] += len(summaries)
-            self.parts.append((self.client.scatter(part), [i for i, _ in hits[k:k + self.batch_size]]))
+            future = self.client.scatter(part)
+            self._here.add(future.key)
+            self.parts.append((future, [i for i, _ in hits[k:k + self.batch_size]]))
         self.parts.sort(key=lambda p: p[1][0])
 
     def corpus(self, check_id: str, results: list[FileResult]) -> "DaskCorpus":
         self._place_hits(results)
-        return DaskCorpus(self.client, check_id, self.parts, self.counts[check_id], self.watchdog)
+        return DaskCorpus(self.client, check_id, self.parts, self.counts[check_id], self.watchdog, self._routed)
+
+    def _routed(self, sid: str, by_group: list[list[Any]], size: int) -> None:
+        """Problems a check made on the cluster (futures by group of ``size`` parts), for the last stage."""
+        self._remote.append((sid, by_group, size))
+
+    def _remote_of(self, k: int) -> Routed:
+        return [(sid, by_group[k // size]) for sid, by_group, size in self._remote]
+
+    def _problems_here(self, results: list[Any]) -> dict[str, list[tuple[Any, Any, Any]]]:
+        """The problems made on the cluster for the documents held here (cache hits)."""
+        config = self.job.config
+        here: dict[str, list[tuple[Any, Any, Any]]] = defaultdict(list)
+        for k, (part, indices) in enumerate(self.parts):
+            if part.key not in self._here:
+                continue
+            mine = set(indices)
+            for sid, lists in self._remote_of(k):
+                spec = config.specs[sid]
+                for found in self.watchdog.gather(lists):
+                    for doc, p in found:
+                        if doc in mine:
+                            path = results[doc].path
+                            here[path].append((spec, config.for_path(path).get(sid, config.for_path("")[sid]), p))
+        return here
 
     def place(self, problems: dict[str, list[tuple[Any, Any, Any]]], results: list[Any],
               selection: Selection) -> None:
         """Stage 3: corpus problems join the results. Files linted on the workers are finished
         there (``results[i]``, a :class:`Pending`, becomes the file's result), unless the session
         writes shards (:meth:`write` finishes them); cache hits are placed here, on their document."""
-        index = {f.path: i for i, f in enumerate(self.files)}
-        here: dict[str, list[tuple[Any, Any, Any]]] = {}
+        here = self._problems_here(results) if self._here else {}
+        index = {f.path: i for i, f in enumerate(self.files)} if problems else {}
         for path, found in problems.items():
             i = index[path]
             if isinstance(results[i], Pending):
                 self._problems[i] = [(spec.id, p) for spec, _, p in found]
             elif results[i].document is not None:
-                here[path] = found
+                here.setdefault(path, []).extend(found)
         if here:
             from copydesk.executors import place_on_documents
 
@@ -715,9 +878,10 @@ class DaskSession:
                     results[i] = res
 
     def _finish(self, func: Callable[..., Any], results: list[Any]) -> list[Any]:
-        """``func`` on every part that holds results, with its files' problems, errors and sources."""
+        """``func`` on every part that holds results, with its files' problems and errors (those
+        made here) and the problems made on the cluster for its group of parts."""
         futures = []
-        for part, indices in self.parts:
+        for k, (part, indices) in enumerate(self.parts):
             extra = {}
             for i in indices:
                 res = results[i]
@@ -725,14 +889,9 @@ class DaskSession:
                     continue
                 problems = self._problems.pop(i, ())
                 if problems or res.errors:
-                    try:
-                        source = self._source(self.files[i]) if problems else None
-                    except InputError as exc:  # inputs="text": read here
-                        source, problems = None, ()
-                        res.errors.append(error_entry(None, str(exc)))
-                    extra[i] = (problems, res.errors, source)
+                    extra[i] = (problems, res.errors)
             futures.append(self.client.submit(func, self.recipe, self.fingerprint, self.job.selection, part, extra,
-                                              retries=RETRIES, pure=False))
+                                              self._remote_of(k), retries=RETRIES, pure=False))
         return futures
 
     def write(self, results: list[Any], extra: list[FileResult]) -> Any:
