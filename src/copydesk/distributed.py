@@ -59,7 +59,7 @@ from copydesk.inputs import InputError, InputFile, read
 from copydesk.lint import Selection, keep, make_finding
 from copydesk.results import FileResult, error_entry, failed_file
 
-DEFAULT_BATCH = 16      # files per lint task (fewer, larger tasks for big corpora)
+DEFAULT_BATCH = 64      # files per lint task (at most: small corpora get smaller ones, to keep every worker busy)
 RETRIES = 1             # re-runs of a task that raised (worker deaths are retried by the scheduler)
 INPUTS = ("path", "text")
 PATIENCE_KEY = "copydesk.no-worker-timeout"  # Dask config: how long a run waits for a cluster without workers
@@ -310,24 +310,24 @@ class Watchdog:
             raise ClusterLost(f"the Dask cluster has had no worker for {self.patience:.0f} s (every worker died "
                               f"or left; the workers' logs say why), so the run stopped: {what()}")
 
-    def any(self, futures: Iterable[Any], what: Callable[[], str]) -> list[Any]:
-        """The futures of ``futures`` that are done (at least one), waiting as long as workers exist."""
+    def _wait(self, futures: list[Any], what: Callable[[], str], return_when: str) -> Any:
         from distributed import wait
 
-        futures = list(futures)
         while True:
             try:
-                return list(wait(futures, timeout=min(POLL, self.patience), return_when="FIRST_COMPLETED").done)
+                return wait(futures, timeout=min(POLL, self.patience), return_when=return_when)
             except TimeoutError:
                 self._look(what)
 
+    def any(self, futures: Iterable[Any], what: Callable[[], str]) -> list[Any]:
+        """The futures of ``futures`` that are done (at least one), waiting as long as workers exist."""
+        return list(self._wait(list(futures), what, "FIRST_COMPLETED").done)
+
     def gather(self, futures: list[Any], what: str = "the corpus checks and the report were not finished"
                ) -> list[Any]:
-        """``client.gather(futures)``, watched."""
-        waiting = [f for f in futures if not f.done()]
-        while waiting:
-            done = set(self.any(waiting, lambda: what))
-            waiting = [f for f in waiting if f not in done]
+        """``client.gather(futures)``, watched. (One wait for all: a wait per finished future
+        costs the client memory that grows with the square of the futures.)"""
+        self._wait(futures, lambda: what, "ALL_COMPLETED")
         return self.client.gather(futures)
 
 
