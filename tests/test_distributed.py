@@ -143,6 +143,41 @@ def test_file_that_keeps_killing_workers_is_an_error_entry(fragile_cluster, run_
     assert any(f["rule"] == "boilerplate.corpus-repeat" for e in files.values() for f in e["findings"])
 
 
+class LeaveOn(distributed.WorkerPlugin):
+    """Makes the worker that lints ``name`` leave the cluster with its nanny (so it is not restarted),
+    then fail the task: the cluster is left without any worker."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def setup(self, worker) -> None:
+        from copydesk import executors
+
+        real = executors.lint_document
+
+        def leaving(path, text, *args, **kwargs):
+            if path.endswith(self.name):
+                worker.loop.add_callback(worker.close, nanny=True, reason="test: the cluster loses its workers")
+                raise RuntimeError("this worker is leaving")
+            return real(path, text, *args, **kwargs)
+
+        executors.lint_document = leaving
+
+
+def test_a_cluster_left_without_workers_ends_the_run(run_cli, project):
+    """No input may stall a run: once no worker is left for the patience (Dask config
+    ``copydesk.no-worker-timeout``), the run stops with a message naming the files not linted."""
+    make_corpus(project / "site")
+    with dask.config.set({"copydesk.no-worker-timeout": "2s"}), \
+            distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=":0") as c, \
+            distributed.Client(c) as client:
+        client.register_plugin(LeaveOn("a03.md"))
+        code, out, err = run_cli("check", "site", "--format", "json", "--no-cache", *ARGS,
+                                 "--engine", "dask", "--scheduler", c.scheduler_address)
+    assert code == 2 and not out
+    assert "no worker for 2 s" in err and "not linted" in err and "a03.md" in err
+
+
 def test_cluster_merges_equal_the_in_memory_merges(cluster):
     """DaskCorpus (shuffle on the cluster + union-find on the client) == LocalCorpus, member for member."""
     import random

@@ -415,6 +415,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _usage(str(exc))
     except ValueError as exc:
         return _usage(str(exc))
+    except RuntimeError as exc:
+        from copydesk.distributed import ClusterLost  # a Dask cluster left without workers
+
+        if isinstance(exc, ClusterLost):
+            return _usage(str(exc))
+        raise
     except BrokenPipeError:
         return EXIT_ERROR
     except KeyboardInterrupt:

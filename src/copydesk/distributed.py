@@ -27,7 +27,9 @@ Workers build the configuration themselves from the picklable :class:`copydesk.p
 and refuse to run if its fingerprint differs from the client's (other rules, other copydesk).
 A worker that dies mid-task is replaced and its task retried by Dask; a batch that keeps killing
 workers is split into single files, and a file that still fails becomes an error entry
-(``input.worker-failed``): never silently missing.
+(``input.worker-failed``): never silently missing. Every wait on the cluster goes through a
+:class:`Watchdog`: a cluster left without any worker (all died and none came back) ends the run
+with :class:`ClusterLost`, naming the files not linted, instead of waiting forever.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ import contextlib
 import dataclasses
 import hashlib
 import os
+import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, NamedTuple
@@ -53,6 +56,9 @@ from copydesk.results import FileResult, error_entry, failed_file
 DEFAULT_BATCH = 16      # files per lint task (fewer, larger tasks for big corpora)
 RETRIES = 1             # re-runs of a task that raised (worker deaths are retried by the scheduler)
 INPUTS = ("path", "text")
+PATIENCE_KEY = "copydesk.no-worker-timeout"  # Dask config: how long a run waits for a cluster without workers
+PATIENCE = "60s"  # the default: nannies restart a dead worker in seconds; a cluster left empty this long is lost
+POLL = 2.0  # seconds between looks at the cluster while waiting
 
 
 def _job(recipe: Any, fingerprint: str, selection: Selection, verbose: bool, cache_args: Any) -> Job:
@@ -250,6 +256,62 @@ def write_lines(url: str, index: int, *finished: tuple[list[str], Any]) -> Any:
     return tally
 
 
+class ClusterLost(RuntimeError):
+    """The cluster has had no worker for longer than its patience: the run stops, naming what it
+    had not done (waiting would never end)."""
+
+
+class Watchdog:
+    """Every wait of a run on the cluster: it returns what finished, and raises :class:`ClusterLost`
+    once the scheduler has had no worker for ``patience`` seconds (Dask itself would wait forever
+    for a worker to appear). ``patience`` defaults to the Dask config ``copydesk.no-worker-timeout``."""
+
+    def __init__(self, client: Any, patience: float | None = None) -> None:
+        if patience is None:
+            import dask
+            from dask.utils import parse_timedelta
+
+            patience = parse_timedelta(dask.config.get(PATIENCE_KEY, PATIENCE))
+        self.client, self.patience = client, float(patience)
+        self._empty_since: float | None = None
+
+    def _look(self, what: Callable[[], str]) -> None:
+        if self.client.nthreads():
+            self._empty_since = None
+            return
+        now = time.monotonic()
+        if self._empty_since is None:
+            self._empty_since = now
+        elif now - self._empty_since >= self.patience:
+            raise ClusterLost(f"the Dask cluster has had no worker for {self.patience:.0f} s (every worker died "
+                              f"or left; the workers' logs say why), so the run stopped: {what()}")
+
+    def any(self, futures: Iterable[Any], what: Callable[[], str]) -> list[Any]:
+        """The futures of ``futures`` that are done (at least one), waiting as long as workers exist."""
+        from distributed import wait
+
+        futures = list(futures)
+        while True:
+            try:
+                return list(wait(futures, timeout=min(POLL, self.patience), return_when="FIRST_COMPLETED").done)
+            except TimeoutError:
+                self._look(what)
+
+    def gather(self, futures: list[Any], what: str = "the corpus checks and the report were not finished"
+               ) -> list[Any]:
+        """``client.gather(futures)``, watched."""
+        waiting = [f for f in futures if not f.done()]
+        while waiting:
+            done = set(self.any(waiting, lambda: what))
+            waiting = [f for f in waiting if f not in done]
+        return self.client.gather(futures)
+
+
+def _unfinished(paths: list[str]) -> str:
+    shown = ", ".join(paths[:10]) + (f" and {len(paths) - 10} more" if len(paths) > 10 else "")
+    return f"{len(paths)} file(s) not linted: {shown}"
+
+
 # -- the corpus on the cluster ------------------------------------------------------------------
 # The shuffles move records packed in NumPy arrays (a group's hash, a key, document and passage
 # indices: 24-32 bytes a passage, no Python object per record); the client then fetches the
@@ -388,8 +450,10 @@ def _per_document(part: Part, sid: str, func: Callable[[Any, Any], Any], args: d
 class DaskCorpus:
     """The summaries of one corpus check, left on the workers (see :class:`copydesk.corpus.Corpus`)."""
 
-    def __init__(self, client: Any, sid: str, parts: list[tuple[Any, list[int]]], size: int) -> None:
+    def __init__(self, client: Any, sid: str, parts: list[tuple[Any, list[int]]], size: int,
+                 watchdog: Watchdog | None = None) -> None:
         self.client, self.sid, self.parts, self.size = client, sid, parts, size
+        self.watchdog = watchdog or Watchdog(client)
         self._home = np.full(max((max(idx) for _, idx in parts if idx), default=-1) + 1, -1, np.int32)
         for k, (_, indices) in enumerate(parts):  # file index -> the part that holds its summary
             self._home[indices] = k
@@ -414,12 +478,10 @@ class DaskCorpus:
                                    pure=False) for k in range(n_out)]
 
     def _gather(self, futures: list[Any]) -> list[Any]:
-        return [r for rs in self.client.gather(futures) for r in rs]
+        return [r for rs in self.watchdog.gather(futures) for r in rs]
 
     def _members(self, kind: str, refs: Iterable[Ref]) -> dict[Ref, Member]:
         """Fetch the passages ``refs`` from the parts that hold them."""
-        from distributed import as_completed
-
         wanted: dict[int, set[Ref]] = defaultdict(set)
         for ref in refs:
             wanted[int(self._home[ref[0]])].add(ref)
@@ -428,9 +490,12 @@ class DaskCorpus:
         del wanted
         out: dict[Ref, Member] = {}
         # one part's passages at a time (a path is one string per part: pickle shares it)
-        for future in as_completed(futures):
-            out.update((m.ref, m) for m in future.result())
-            future.release()
+        while futures:
+            done = set(self.watchdog.any(futures, lambda: "the corpus checks were not finished"))
+            for future in done:
+                out.update((m.ref, m) for m in future.result())
+                future.release()
+            futures = [f for f in futures if f not in done]
         return out
 
     def indices(self) -> list[int]:
@@ -439,7 +504,7 @@ class DaskCorpus:
 
     def group_sizes(self) -> Counter[str]:
         total: Counter[str] = Counter()
-        for c in self.client.gather([self.client.submit(_group_counts, p, self.sid, pure=False) for p, _ in self.parts]):
+        for c in self.watchdog.gather([self.client.submit(_group_counts, p, self.sid, pure=False) for p, _ in self.parts]):
             total.update(c)
         return total
 
@@ -469,7 +534,7 @@ class DaskCorpus:
             if sub:
                 futures.append(self.client.submit(_per_document, part, self.sid, func, sub, pure=False))
         out: dict[int, Any] = {}
-        for d in self.client.gather(futures):
+        for d in self.watchdog.gather(futures):
             out.update(d)
         return out
 
@@ -539,6 +604,7 @@ class DaskSession:
         self.counts: Counter[str] = Counter()
         self._hits_placed = False
         self._problems: dict[int, list[tuple[str, Any]]] = {}  # file index -> (check id, problem)
+        self.watchdog = Watchdog(client)
 
     def _source(self, file: InputFile) -> tuple[str, str]:
         # workers have their own working folder: they get absolute paths (the same on every machine)
@@ -547,8 +613,6 @@ class DaskSession:
     def run(self, items: list[tuple[int, InputFile, str | None]], progress: Callable[[str], Any] | None
             ) -> list[FileResult]:
         """The per-document stage for ``items`` (file index, file, text if read) on the workers."""
-        from distributed import as_completed
-
         results: dict[int, FileResult] = {}
         texts = {i: t for i, _, t in items if t is not None and self.inputs == "text"}
 
@@ -563,7 +627,6 @@ class DaskSession:
         queue.reverse()  # pop() from the end: batches go out in path order
         window = max(2, 3 * threads)  # batches in flight: bounds the texts held for inputs="text"
         pending: dict[Any, tuple[Any, list[int]]] = {}
-        done = as_completed()
 
         def submit_next() -> None:
             while queue:
@@ -580,30 +643,34 @@ class DaskSession:
                                               self.job.verbose, self.cache_args, batch, retries=RETRIES, pure=False)
                     overview = self.client.submit(part_overview, part, retries=RETRIES, pure=False)
                     pending[overview] = (part, [i for i, _, _ in batch])
-                    done.add(overview)
                     return
+
+        def unfinished() -> str:
+            left = sorted(i for _, b in pending.values() for i in b) + sorted(i for b in queue for i in b)
+            return _unfinished([self.files[i].path for i in left])
 
         for _ in range(window):
             submit_next()
-        for overview in done:
-            part, batch_indices = pending.pop(overview)
-            try:
-                rows, n = overview.result()
-            except Exception as exc:  # noqa: BLE001 - a worker died (KilledWorker) or the task kept failing
-                if len(batch_indices) > 1:
-                    queue.extend([i] for i in reversed(batch_indices))  # again, one file per task
-                else:
-                    path = self.files[batch_indices[0]].path
-                    message = (f"{path}: the Dask worker linting this file failed ({type(exc).__name__}: {exc}); "
-                               "the task was retried and then given up; please report this file")
-                    collect(batch_indices[0], failed_file(path, message, "input.worker-failed"))
+        while pending:
+            for overview in sorted(self.watchdog.any(pending, unfinished), key=lambda f: pending[f][1][0]):
+                part, batch_indices = pending.pop(overview)
+                try:
+                    rows, n = overview.result()
+                except Exception as exc:  # noqa: BLE001 - a worker died (KilledWorker) or the task kept failing
+                    if len(batch_indices) > 1:
+                        queue.extend([i] for i in reversed(batch_indices))  # again, one file per task
+                    else:
+                        path = self.files[batch_indices[0]].path
+                        message = (f"{path}: the Dask worker linting this file failed ({type(exc).__name__}: "
+                                   f"{exc}); the task was retried and then given up; please report this file")
+                        collect(batch_indices[0], failed_file(path, message, "input.worker-failed"))
+                    submit_next()
+                    continue
+                for i, fmt, failures in rows:
+                    collect(i, Pending(self.files[i].path, fmt, failures or _NONE))
+                self.counts.update(n)
+                self.parts.append((part, batch_indices))
                 submit_next()
-                continue
-            for i, fmt, failures in rows:
-                collect(i, Pending(self.files[i].path, fmt, failures or _NONE))
-            self.counts.update(n)
-            self.parts.append((part, batch_indices))
-            submit_next()
         return [results[i] for i in indices]
 
     def _place_hits(self, results: list[FileResult]) -> None:
@@ -623,7 +690,7 @@ class DaskSession:
 
     def corpus(self, check_id: str, results: list[FileResult]) -> "DaskCorpus":
         self._place_hits(results)
-        return DaskCorpus(self.client, check_id, self.parts, self.counts[check_id])
+        return DaskCorpus(self.client, check_id, self.parts, self.counts[check_id], self.watchdog)
 
     def place(self, problems: dict[str, list[tuple[Any, Any, Any]]], results: list[Any],
               selection: Selection) -> None:
@@ -643,8 +710,8 @@ class DaskSession:
 
             place_on_documents(here, results, selection)
         if self.output is None:
-            for future in self._finish(finish_part, results):
-                for i, res in future.result():
+            for done in self.watchdog.gather(self._finish(finish_part, results)):
+                for i, res in done:
                     results[i] = res
 
     def _finish(self, func: Callable[..., Any], results: list[Any]) -> list[Any]:
@@ -686,7 +753,7 @@ class DaskSession:
                                                  retries=RETRIES, pure=False))
                 group, size = [], 0
         tally = Tally()
-        for t in self.client.gather(writes):
+        for t in self.watchdog.gather(writes, "the report was not written"):
             tally.update(t)
         names = [shard_name(k) for k in range(len(writes))]
         local = [r for r in results if not isinstance(r, Pending)] + extra
