@@ -100,14 +100,13 @@ def pick_threshold(p: np.ndarray, y: np.ndarray) -> float:
     return float(t)
 
 
-def fit(A: np.ndarray, y: np.ndarray, semantic: bool = False, C: float = 1.0):
-    """Standardised logistic regression; the sentence-model fits are class-balanced (about 80
-    insertions against 3,000 candidate sentences)."""
+def fit(A: np.ndarray, y: np.ndarray, balanced: bool = False, C: float = 1.0):
+    """Standardised logistic regression (the sentence model's fits are class-balanced)."""
     from sklearn.linear_model import LogisticRegression
 
     mean, scale = A.mean(0), A.std(0)
     scale[scale == 0] = 1.0
-    opts = {"C": C, "class_weight": "balanced"} if semantic else {"C": C}
+    opts = {"C": C, "class_weight": "balanced"} if balanced else {"C": C}
     m = LogisticRegression(max_iter=5000, **opts).fit((A - mean) / scale, y)
     return m, mean, scale
 
@@ -128,7 +127,7 @@ SEMANTIC_BUDGET = 4.0  # sentence model, the corpus combination (it can only rai
 
 def semantic_fit(X: list[dict], y: np.ndarray) -> dict[str, dict]:
     """The sentence model's two combinations, as MODELS tables: ``document`` (classes balanced: about
-    80 insertions against 1,300 candidates; bias at DOCUMENT_BUDGET) and ``semantic``, stacked on it:
+    75 insertions against 1,200 candidates; bias at DOCUMENT_BUDGET) and ``semantic``, stacked on it:
     the document log-odds and ``v_margin`` (bias at SEMANTIC_BUDGET). C = 1 for both: of 0.03, 0.1,
     0.3 and 1 it cross-validated best, each document alone and whole folder."""
     out = {}
@@ -140,7 +139,7 @@ def semantic_fit(X: list[dict], y: np.ndarray) -> dict[str, dict]:
 
 
 def table(A: np.ndarray, y: np.ndarray, cols: tuple[str, ...], budget: float, C: float) -> dict:
-    m, mean, scale = fit(A, y, semantic=True, C=C)
+    m, mean, scale = fit(A, y, balanced=True, C=C)
     return {"weights": {c: round(float(w), 4) for c, w in zip(cols, m.coef_[0])},
             "mean": {c: round(float(v), 5) for c, v in zip(cols, mean)},
             "scale": {c: round(float(v), 5) for c, v in zip(cols, scale)},
