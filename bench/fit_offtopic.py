@@ -1,16 +1,19 @@
 """Fit (and cross-validate) the off-topic combinations on a labelled dev set.
 
     .venv/bin/python bench/fit_offtopic.py ../shared/eval/offtopic-dev [--group ose] [--print-models]
-    .venv/bin/python bench/fit_offtopic.py ../shared/eval/offtopic-dev --group ose,crafted --semantic --all-sentences
+    .venv/bin/python bench/fit_offtopic.py ../shared/eval/offtopic-dev --group ose,crafted --semantic \
+        [--vectors /tmp/offtopic-vectors.pkl] [--print-models]
 
 Needs scikit-learn, which copydesk itself does not: ``pip install -e '.[bench]'``.
 
-Summarises every document with ``off-topic.sentence``'s own code, computes the document-only and
-corpus features, and fits a logistic regression per model (``lexical``: the fast profile; with
-``--semantic`` the sentence model's ``document`` and ``semantic`` combinations). Reports grouped 5-fold cross-validation (folds by
-document, threshold chosen on the training folds at <= 3 false alarms per 1000 clean sentences),
-also with each inserted sentence's source document hidden from the corpus ("source absent"), and
-prints the MODELS table for ``_corpus.py`` (bias shifted so 0.5 is that threshold).
+Summarises every document with ``off-topic.sentence``'s own code (the lexical prefilter and the
+sentence sample exactly as at run time), computes the document-only and corpus features, and fits
+a logistic regression per model (``lexical``: the fast profile; with ``--semantic`` the sentence
+model's ``document`` and ``semantic`` combinations). Reports grouped 5-fold cross-validation (folds
+by document; models and thresholds fitted on the training folds), also with each inserted sentence's
+source document hidden from the corpus ("source absent"), and prints the MODELS table for
+``_corpus.py``. ``--vectors`` keeps the sentence vectors in a file between runs (a refit then takes
+seconds instead of minutes).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import argparse
 import json
 import math
 import os
+import pickle
 import sys
 
 import numpy as np
@@ -30,26 +34,34 @@ from copydesk.parsing import parse
 BUDGET = 3.0  # false alarms per 1000 clean sentences
 
 
-def rows(folder: str, group: str, engine: str, drop: bool) -> tuple[list[dict], list[int], list[str]]:
-    units = [json.loads(line) for line in open(os.path.join(folder, "units.jsonl"), encoding="utf-8")]
+def summaries(folder: str, engine: str) -> tuple[list[str], list[_corpus.Summary], dict[str, list[dict]]]:
+    """Every document of the set summarised by the check's own code, and the set's units by document."""
     by_doc: dict[str, list[dict]] = {}
-    for u in units:
+    for line in open(os.path.join(folder, "units.jsonl"), encoding="utf-8"):
+        u = json.loads(line)
         by_doc.setdefault(u["doc"], []).append(u)
     docs = sorted(by_doc)
     opts = {k: v.get("default") for k, v in offtopic.OPTIONS.items()}
     opts["engine"] = engine
     opts["profile"] = "default"
     sums = [offtopic.summarise(parse(d, open(os.path.join(folder, d), encoding="utf-8").read()), opts) for d in docs]
+    return docs, sums, by_doc
+
+
+def rows(folder: str, group: str, engine: str, drop: bool, summarised: tuple | None = None,
+         ) -> tuple[list[dict], list[int], list[str]]:
+    """Features (document and corpus), label and document of each sentence the check judges."""
+    docs, sums, by_doc = summarised or summaries(folder, engine)
     st = _corpus.stats(sums)
     X, y, g = [], [], []
     for i, (d, s) in enumerate(zip(docs, sums)):
-        if group and os.path.basename(d).split("--")[0] not in group.split(","):
+        if group and _group(d) not in group.split(","):
             continue
         feats = _corpus.corpus_features(i, s, st, drop_holders=drop)
         n_terms, n_novel = s.sizes()
         for j, (r, cf) in enumerate(zip(s.sentences, feats)):
-            if engine == "semantic" and not (n_terms[j] >= 3 and n_novel[j] and r.vector is not None):
-                continue  # what the check judges with the sentence model
+            if engine == "semantic" and not (n_terms[j] >= 3 and n_novel[j] and "e_doc" in r.features):
+                continue  # what the check judges with the sentence model: the candidates
             best = None
             for u in by_doc[d]:
                 ov = min(u["end"], r.end) - max(u["start"], r.start)
@@ -57,10 +69,14 @@ def rows(folder: str, group: str, engine: str, drop: bool) -> tuple[list[dict], 
                     best = max(best or 0, u["label"])
             if best is None:
                 continue
-            X.append({**r.features, **cf})
+            X.append({**r.features, **cf, "quote": float(r.kind == "quote")})
             y.append(best)
             g.append(d)
     return X, y, g
+
+
+def _group(doc: str) -> str:
+    return os.path.basename(doc).split("--")[0]
 
 
 def matrix(X: list[dict], cols: tuple[str, ...]) -> np.ndarray:
@@ -84,41 +100,128 @@ def pick_threshold(p: np.ndarray, y: np.ndarray) -> float:
     return float(t)
 
 
-def fit(A: np.ndarray, y: np.ndarray, semantic: bool = False):
-    """Standardised logistic regression; the sentence-model fits are regularised (C=0.1) and
-    class-balanced (about 80 insertions against 3,000 sentences: 17 weights)."""
+def fit(A: np.ndarray, y: np.ndarray, balanced: bool = False, C: float = 1.0):
+    """Standardised logistic regression (the sentence model's fits are class-balanced)."""
     from sklearn.linear_model import LogisticRegression
 
     mean, scale = A.mean(0), A.std(0)
     scale[scale == 0] = 1.0
-    opts = {"C": 0.1, "class_weight": "balanced"} if semantic else {"C": 1.0}
+    opts = {"C": C, "class_weight": "balanced"} if balanced else {"C": C}
     m = LogisticRegression(max_iter=5000, **opts).fit((A - mean) / scale, y)
     return m, mean, scale
 
 
 def budget_bias(m, A: np.ndarray, y: np.ndarray, budget: float) -> float:
-    """The bias that puts 0.5 at ``budget`` false alarms per 1000 negatives (in-sample)."""
+    """The bias that puts 0.5 at ``budget`` false alarms per 1000 negatives (in-sample): midway
+    between the last negative allowed above it and the first one below, so neither sits on it."""
     z = m.decision_function(A)
     neg = np.sort(z[y == 0])[::-1]
-    return float(m.intercept_[0] - neg[min(len(neg) - 1, int(budget / 1000 * len(neg)))])
+    k = min(len(neg) - 1, int(budget / 1000 * len(neg)))  # negatives allowed at or above 0.5
+    cut = (neg[k - 1] + neg[k]) / 2 if k else neg[0] + 1e-6
+    return float(m.intercept_[0] - cut)
 
 
-def semantic_models(folder: str, group: str) -> dict[str, dict]:
-    """The sentence model's two combinations: ``document`` (each document alone, 1.5 false alarms
-    per 1000) and ``semantic`` (adds closeness to another document's topic, 1.0 per 1000; the check
-    uses it only to raise a score, and only when the sentence is nearer that document's centroid)."""
-    X, y, g = rows(folder, group, "semantic", drop=False)
-    y = np.array(y)
+DOCUMENT_BUDGET = 3.0  # sentence model, one document: false alarms per 1000 candidate sentences
+SEMANTIC_BUDGET = 4.0  # sentence model, the corpus combination (it can only raise a score)
+
+
+def semantic_fit(X: list[dict], y: np.ndarray) -> dict[str, dict]:
+    """The sentence model's two combinations, as MODELS tables: ``document`` (classes balanced: about
+    75 insertions against 1,200 candidates; bias at DOCUMENT_BUDGET) and ``semantic``, stacked on it:
+    the document log-odds and ``v_margin`` (bias at SEMANTIC_BUDGET). C = 1 for both: of 0.03, 0.1,
+    0.3 and 1 it cross-validated best, each document alone and whole folder."""
     out = {}
-    for name, cols, budget in (("document", _corpus.DOCUMENT, 1.5), ("semantic", _corpus.SEMANTIC, 1.0)):
-        A = matrix(X, cols)
-        m, mean, scale = fit(A, y, semantic=True)
-        out[name] = {"weights": {c: round(float(w), 4) for c, w in zip(cols, m.coef_[0])},
-                     "mean": {c: round(float(v), 5) for c, v in zip(cols, mean)},
-                     "scale": {c: round(float(v), 5) for c, v in zip(cols, scale)},
-                     "bias": round(budget_bias(m, (A - mean) / scale, y, budget), 4)}
-    print(f"sentence model: {len(y)} candidate sentences, {int(y.sum())} inserted", file=sys.stderr)
+    A = matrix(X, _corpus.DOCUMENT)
+    out["document"] = table(A, y, _corpus.DOCUMENT, DOCUMENT_BUDGET, C=1.0)
+    stacked = [{"document": _corpus.logit(x, out["document"]), "v_margin": x.get("v_margin", 0.0)} for x in X]
+    out["semantic"] = table(matrix(stacked, _corpus.SEMANTIC), y, _corpus.SEMANTIC, SEMANTIC_BUDGET, C=1.0)
     return out
+
+
+def table(A: np.ndarray, y: np.ndarray, cols: tuple[str, ...], budget: float, C: float) -> dict:
+    m, mean, scale = fit(A, y, balanced=True, C=C)
+    return {"weights": {c: round(float(w), 4) for c, w in zip(cols, m.coef_[0])},
+            "mean": {c: round(float(v), 5) for c, v in zip(cols, mean)},
+            "scale": {c: round(float(v), 5) for c, v in zip(cols, scale)},
+            "bias": round(budget_bias(m, (A - mean) / scale, y, budget), 4)}
+
+
+def flagged(X: list[dict], models: dict[str, dict], corpus: bool) -> np.ndarray:
+    """The check's decision (``sentence.scored`` and ``judge``) with these models."""
+    out = []
+    for x in X:
+        score = max(_corpus.combine(x, models["document"]), x.get("bridge", 0.0))
+        if corpus and (raised := _corpus.raised(x, x, models)) is not None:
+            score = max(score, raised)
+        out.append(score >= offtopic.SENSITIVITY["low"] + x["quote"] * offtopic.OPTIONS["quote_penalty"]["default"])
+    return np.array(out)
+
+
+def semantic_cv(X: list[dict], y: np.ndarray, g: list[str], totals: dict[str, tuple[int, int]],
+                Xtest: list[dict] | None = None, corpus: bool = True, seeds: int = 3) -> dict[str, tuple]:
+    """Grouped 5-fold cross-validation of the check's decision, in score.py's terms per group:
+    P, R, F1 and false alarms per 1000 clean sentences; recall counts the insertions the prefilter
+    missed. ``Xtest``: the same rows with other corpus features (the source absent)."""
+    Xtest = Xtest or X
+    docs = sorted(set(g))
+    groups = [_group(d) for d in g]
+    runs = []
+    for seed in range(seeds):
+        perm = list(np.random.RandomState(seed).permutation(docs))
+        fold = np.array([perm.index(d) % 5 for d in g])
+        pred = np.zeros(len(y), dtype=bool)
+        for k in range(5):
+            tr = np.flatnonzero(fold != k)
+            models = semantic_fit([X[i] for i in tr], y[tr])
+            te = np.flatnonzero(fold == k)
+            pred[te] = flagged([Xtest[i] for i in te], models, corpus)
+        runs.append({name: prf(pred, y, groups, names, totals) for name, names in _sets(totals).items()})
+    return {name: tuple(round(float(np.mean([r[name][i] for r in runs])), 3) for i in range(4)) for name in runs[0]}
+
+
+def _sets(totals: dict) -> dict[str, set[str]]:
+    return {**{k: {k} for k in totals}, "+".join(sorted(totals)): set(totals)}
+
+
+def prf(pred: np.ndarray, y: np.ndarray, groups: list[str], names: set[str], totals: dict) -> tuple:
+    on = np.array([gr in names for gr in groups])
+    tp, fp = int((pred & on & (y == 1)).sum()), int((pred & on & (y == 0)).sum())
+    pos, neg = sum(totals[n][0] for n in names), sum(totals[n][1] for n in names)
+    p, r = tp / (tp + fp) if tp + fp else 0.0, tp / max(1, pos)
+    return p, r, 2 * p * r / (p + r) if p + r else 0.0, 1000 * fp / max(1, neg)
+
+
+def unit_totals(by_doc: dict[str, list[dict]], group: str) -> dict[str, tuple[int, int]]:
+    """(inserted, clean) sentences per group, as score.py counts them."""
+    out: dict[str, list[int]] = {}
+    for d, us in by_doc.items():
+        if _group(d) in group.split(","):
+            t = out.setdefault(_group(d), [0, 0])
+            t[0] += sum(u["label"] for u in us)
+            t[1] += sum(1 - u["label"] for u in us)
+    return {k: (v[0], v[1]) for k, v in out.items()}
+
+
+def semantic_report(folder: str, group: str, print_models: bool) -> None:
+    summarised = summaries(folder, "semantic")
+    totals = unit_totals(summarised[2], group)
+    X, y, g = rows(folder, group, "semantic", False, summarised)
+    Xd, _, _ = rows(folder, group, "semantic", True, summarised)
+    y = np.array(y)
+    print(f"sentence model: {len(y)} candidate sentences, {int(y.sum())} of {sum(t[0] for t in totals.values())} "
+          f"insertions; cross-validated P, R, F1, false alarms/1000 clean sentences:", file=sys.stderr)
+    models = semantic_fit(X, y)
+    for name, corpus, test in (("each document alone", False, X), ("whole folder", True, X),
+                               ("whole folder, source absent", True, Xd)):
+        print(f"  {name:28s} CV {semantic_cv(X, y, g, totals, test, corpus)}")
+        print(f"  {'':28s} in-sample {_insample(flagged(test, models, corpus), y, g, totals)}")
+    if print_models:
+        print(json.dumps(models, indent=1))
+
+
+def _insample(pred: np.ndarray, y: np.ndarray, g: list[str], totals: dict) -> dict[str, tuple]:
+    groups = [_group(d) for d in g]
+    return {name: tuple(round(v, 3) for v in prf(pred, y, groups, names, totals)) for name, names in _sets(totals).items()}
 
 
 def cv(A: np.ndarray, y: np.ndarray, groups: list[str], seeds: int = 5) -> dict[str, float]:
@@ -153,37 +256,45 @@ def main() -> None:
     ap.add_argument("--print-models", action="store_true")
     ap.add_argument("--semantic", action="store_true",
                     help="fit the sentence model's combinations (use --group ose,crafted)")
-    ap.add_argument("--all-sentences", action="store_true",
-                    help="embed every sentence (no prefilter, no sample), as the committed weights were fitted")
+    ap.add_argument("--vectors", help="a file keeping the sentence vectors between runs (pickle, made if missing)")
     args = ap.parse_args()
-    if args.semantic:
-        if args.all_sentences:
-            from copydesk.checks.offtopic import _semantic
+    if args.vectors:
+        from copydesk.checks.offtopic import _embed
 
-            offtopic.PREFILTER, _semantic.CONTEXT = 0.0, 10**9
-        print(json.dumps(semantic_models(args.folder, args.group), indent=1))
-        return
-    models = {"lexical": ("lexical", _corpus.LEXICAL)}
-    out = {}
-    for name, (engine, cols) in models.items():
-        X, y, g = rows(args.folder, args.group, engine, drop=False)
-        y = np.array(y)
-        A = matrix(X, cols)
-        doc_only = [c for c in cols if not c.startswith(("x_", "t_", "v_"))]
-        print(f"{name}: {len(y)} sentences, {int(y.sum())} inserted", file=sys.stderr)
-        print(f"  document only : {cv(matrix(X, tuple(doc_only)), y, g)}")
-        print(f"  with corpus   : {cv(A, y, g)}")
-        Xd, yd, gd = rows(args.folder, args.group, engine, drop=True)
-        print(f"  source absent : {cv(matrix(Xd, cols), np.array(yd), gd)}")
-        m, mean, scale = fit(A, y)
-        t = pick_threshold(m.predict_proba((A - mean) / scale)[:, 1], y)
-        bias = float(m.intercept_[0]) - math.log(t / (1 - t))
-        out[name] = {"weights": {c: round(float(w), 4) for c, w in zip(cols, m.coef_[0])},
-                     "mean": {c: round(float(v), 5) for c, v in zip(cols, mean)},
-                     "scale": {c: round(float(v), 5) for c, v in zip(cols, scale)},
-                     "bias": round(bias, 4)}
-    if args.print_models:
-        print(json.dumps(out, indent=1))
+        if os.path.exists(args.vectors):
+            with open(args.vectors, "rb") as fh:
+                _embed._CACHE.update(pickle.load(fh))
+        _embed._CACHE_MAX = 10**9
+    if args.semantic:
+        semantic_report(args.folder, args.group, args.print_models)
+    else:
+        lexical_report(args.folder, args.group, args.print_models)
+    if args.vectors:
+        with open(args.vectors, "wb") as fh:
+            pickle.dump(dict(_embed._CACHE), fh)
+
+
+def lexical_report(folder: str, group: str, print_models: bool) -> None:
+    cols = _corpus.LEXICAL
+    summarised = summaries(folder, "lexical")
+    X, y, g = rows(folder, group, "lexical", False, summarised)
+    y = np.array(y)
+    A = matrix(X, cols)
+    doc_only = [c for c in cols if not c.startswith(("x_", "t_", "v_"))]
+    print(f"lexical: {len(y)} sentences, {int(y.sum())} inserted", file=sys.stderr)
+    print(f"  document only : {cv(matrix(X, tuple(doc_only)), y, g)}")
+    print(f"  with corpus   : {cv(A, y, g)}")
+    Xd, yd, gd = rows(folder, group, "lexical", True, summarised)
+    print(f"  source absent : {cv(matrix(Xd, cols), np.array(yd), gd)}")
+    m, mean, scale = fit(A, y)
+    t = pick_threshold(m.predict_proba((A - mean) / scale)[:, 1], y)
+    bias = float(m.intercept_[0]) - math.log(t / (1 - t))
+    model = {"weights": {c: round(float(w), 4) for c, w in zip(cols, m.coef_[0])},
+             "mean": {c: round(float(v), 5) for c, v in zip(cols, mean)},
+             "scale": {c: round(float(v), 5) for c, v in zip(cols, scale)},
+             "bias": round(bias, 4)}
+    if print_models:
+        print(json.dumps({"lexical": model}, indent=1))
 
 
 if __name__ == "__main__":

@@ -128,6 +128,18 @@ def test_sharing_names_with_another_document_is_not_belonging_there(config):
     assert all("belongs with" not in f.message for f in found["coral.txt"])
 
 
+def test_the_corpus_only_raises_a_judged_sentence_nearer_another_topic():
+    doc = offtopic.scores(parse("host.txt", HOST), options_of(offtopic, engine="semantic", min_sentences=3))
+    [pasted] = [s for s in doc.sentences if s.unit.text_key == " ".join(PASTED.lower().split())]
+    f = pasted.features
+    assert "e_doc" in f  # a candidate the model judged
+    assert _corpus.raised(f, {"v_margin": 0.0}) is None  # not nearer another document: no evidence
+    assert _corpus.raised({k: v for k, v in f.items() if not k.startswith("e_")}, {"v_margin": 0.3}) is None
+    near, nearer = _corpus.raised(f, {"v_margin": 0.05}), _corpus.raised(f, {"v_margin": 0.3})
+    assert 0.0 < near < nearer < 1.0  # the nearer another topic, the higher
+    assert nearer > _corpus.combine(f, "document")  # stacked on the document combination
+
+
 def test_corpus_features_ignore_copies_of_the_sentence_itself():
     docs = {"host.txt": HOST, "copy.txt": BEES + "\n" + PASTED + "\n", "coral.txt": CLEAN}
     sums = [offtopic.summarise(parse(p, t), options_of(offtopic, engine="lexical")) for p, t in docs.items()]

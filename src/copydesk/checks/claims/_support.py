@@ -189,9 +189,9 @@ class DocumentSupport:
         self._own: dict[int, str | None] = {}
         self._support: dict[int, str | None] = {}
         self._exemption: dict[str, str | None] = {}
-        self._opinion = _cues.cues(self.opts.get("opinion_markers", DEFAULT_OPINION))
-        self._advice = _cues.cues(self.opts.get("advice_markers", DEFAULT_ADVICE))
-        self._imperatives = {w.lower() for w in self.opts.get("imperative_verbs", DEFAULT_IMPERATIVES)}
+        self._opinion = _cues.cues(self.opts["opinion_markers"])
+        self._advice = _cues.cues(self.opts["advice_markers"])
+        self._imperatives = {w.lower() for w in self.opts["imperative_verbs"]}
 
     def own(self, i: int) -> str | None:
         if i not in self._own:
@@ -208,11 +208,11 @@ class DocumentSupport:
         own = self.own(i)
         if own:
             return own
-        if not self.opts.get("neighbour_support", True):
+        if not self.opts["neighbour_support"]:
             return None
         doc = self.doc
         s = doc.sentences[i]
-        cont = self.opts.get("continuation_words", DEFAULT_CONTINUATIONS)
+        cont = self.opts["continuation_words"]
         nxt = i + 1
         if nxt < len(doc.sentences) and doc.sentences[nxt].block == s.block:
             ntext = doc.sentence_text(doc.sentences[nxt])

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from copydesk.checks.offtopic._score import DocumentScores, Scored
     from copydesk.document import Document
 
-CONTEXT = 32  # sentences representing a long article (evenly spaced)
+CONTEXT = 64  # sentences representing a long article (evenly spaced); most news articles are shorter
 
 
 def firsts(result: DocumentScores) -> list[Scored]:

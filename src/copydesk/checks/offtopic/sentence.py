@@ -223,7 +223,7 @@ def judge(summary: _corpus.Summary, arg: tuple[int, _corpus.Stats | None, dict])
 
     Alone, a sentence is judged by its document-only score. In a corpus, the sentence model adds
     one piece of evidence: the sentence is closer in meaning to another document than to its own
-    (``semantic``, a second fitted combination that may only raise the score); without the model,
+    (``semantic``, stacked on the document combination; it may only raise the score); without the model,
     the lexical corpus evidence (``lexical``: another document uses its new terms).
     """
     index, st, options = arg
@@ -237,7 +237,7 @@ def judge(summary: _corpus.Summary, arg: tuple[int, _corpus.Stats | None, dict])
     judged = summary.records(j for j, (n, m) in enumerate(zip(n_terms, n_novel))
                              if n >= options["min_terms"] and m)
     if model == "semantic":
-        judged = [r for r in judged if r.vector is not None]  # the candidates the model looked at
+        judged = [r for r in judged if "e_doc" in r.features]  # the candidates the model judged
     versions = _corpus.siblings(index, st) if model else set()
     extra = (_corpus.corpus_features(index, summary, st, records=judged, versions=versions) if model
              else [{}] * len(judged))
@@ -247,8 +247,8 @@ def judge(summary: _corpus.Summary, arg: tuple[int, _corpus.Stats | None, dict])
         bar = limit + (options["quote_penalty"] if r.kind == "quote" else 0.0)
         if model == "lexical":
             score = max(_corpus.combine({**r.features, **cf}, model), r.features.get("bridge", 0.0))
-        elif model == "semantic" and cf.get("v_margin", 0.0) > 0:  # nearer another document's topic
-            score = max(score, _corpus.combine({**r.features, **cf}, model))
+        elif model == "semantic" and (corpus := _corpus.raised(r.features, cf)) is not None:
+            score = max(score, corpus)  # nearer another document's topic: the corpus may raise the score
             if score >= bar:
                 why = (f"{why}; it belongs with {st.paths[int(cf['v_which'])]}: in meaning it is closer to "
                        f"that document than to this one")
