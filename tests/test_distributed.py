@@ -179,8 +179,11 @@ def test_a_cluster_left_without_workers_ends_the_run(run_cli, project):
 
 
 def test_cluster_merges_equal_the_in_memory_merges(cluster):
-    """DaskCorpus (shuffle on the cluster + union-find on the client) == LocalCorpus, member for member."""
+    """DaskCorpus (shuffle on the cluster + union-find on the client) == LocalCorpus, member for member,
+    and a check's per-cluster step on the workers makes the problems it makes in memory."""
     import random
+
+    import numpy as np
 
     from copydesk.checks.boilerplate._summary import summarise
     from copydesk.corpus import LocalCorpus
@@ -204,9 +207,10 @@ def test_cluster_merges_equal_the_in_memory_merges(cluster):
             for d in docs]
     local = LocalCorpus(sums)
     with distributed.Client(cluster) as client:
-        parts = [(client.scatter(Part(summaries={"x": [(i, sums[i]) for i in chunk]})), list(chunk))
+        parts = [(client.scatter(Part(summaries={"x": [(i, sums[i]) for i in chunk]})), np.array(chunk))
                  for chunk in (range(k, min(24, k + 5)) for k in range(0, 24, 5))]
-        remote = DaskCorpus(client, "x", parts, len(sums))
+        routed = []
+        remote = DaskCorpus(client, "x", parts, len(sums), routed=lambda *r: routed.append(r))
 
         def refs(clusters):
             return [[(m.doc, m.index, m.path, m.group) for m in c] for c in clusters]
@@ -217,6 +221,29 @@ def test_cluster_merges_equal_the_in_memory_merges(cluster):
         assert remote.group_sizes() == local.group_sizes()
         args = {i: {0} for i in range(0, 24, 3)}
         assert remote.per_document(_blocks, args) == local.per_document(_blocks, args)
+
+        for found, marks in ((("block",), None), (("sentence", 0.5), ("block",))):
+            mine = local.problems(local.clusters(*found), _cluster_problems, "x", note=_note,
+                                  marks=local.clusters(*marks) if marks else None)
+            assert len(mine) >= 6
+            assert remote.problems(remote.clusters(*found), _cluster_problems, "x", note=_note,
+                                   marks=remote.clusters(*marks) if marks else None) == []
+            (sid, by_group, size), = routed
+            routed.clear()
+            theirs = [p for lists in by_group for done in client.gather(lists) for _, p in done]
+            assert sorted(map(repr, theirs)) == sorted(map(repr, mine))
+
+
+def _note(summary, marked):
+    return (summary.path, sorted(marked))
+
+
+def _cluster_problems(members, notes, tag):
+    from copydesk.findings import Problem
+
+    first = members[0]
+    note = notes[first.doc]
+    yield Problem(first.passage.start, first.passage.end, f"{tag} {len(members)} {note}", path=first.path)
 
 
 def _blocks(summary, arg):

@@ -12,13 +12,20 @@ gives byte-identical findings on every executor.
 
 Each summary passage carries its own line/column and the allow-list verdict, so a problem's
 ``related`` locations are placed without opening the other documents (:func:`located`).
+
+A check that turns clusters into problems one cluster at a time asks for them with
+:meth:`Corpus.clusters` and hands its per-cluster step to :meth:`Corpus.problems`: on a cluster
+that step runs on the workers, next to the clusters, and the problems go straight to the
+documents' own workers, so the client never holds clusters, passages or problems (memory that
+grows with the archive). ``note`` is a per-document step run where the document's summary is,
+over the passages of that document in some clusters (``marks``), e.g. the page's main-text region.
 """
 
 from __future__ import annotations
 
 import time
-from collections import Counter
-from typing import Any, Callable, Iterable, NamedTuple, Protocol, Sequence
+from collections import Counter, defaultdict
+from typing import Any, Callable, Iterable, Iterator, NamedTuple, Protocol, Sequence
 
 from copydesk.clusters import exact_clusters, near_clusters
 from copydesk.findings import Location
@@ -39,6 +46,18 @@ class Member(NamedTuple):
 
 
 KINDS = {"block": "blocks", "sentence": "sentences"}
+Ref = tuple[int, int]  # (document index, passage index)
+# a check's per-cluster step: (the cluster's members, notes by document, the check's argument) -> problems
+Make = Callable[[list[Member], dict[int, Any], Any], Iterable[Any]]
+Note = Callable[[Any, set[int]], Any]  # (a document's summary, its passages in the marking clusters) -> note
+
+
+class Clusters(NamedTuple):
+    """Clusters a check asked for (:meth:`Corpus.clusters`): of ``kind``'s passages, as refs, in
+    canonical order. On a cluster ``refs`` are futures of lists of clusters, left on the workers."""
+
+    kind: str
+    refs: list[Any]
 
 
 class Corpus(Protocol):
@@ -55,6 +74,38 @@ class Corpus(Protocol):
     def near(self, threshold: float) -> list[list[Member]]: ...
 
     def per_document(self, func: Callable[[Any, Any], Any], args: dict[int, Any]) -> dict[int, Any]: ...
+
+    def clusters(self, kind: str, threshold: float | None = None, min_documents: int = 2) -> Clusters: ...
+
+    def problems(self, clusters: Clusters, make: Make, args: Any, note: Note | None = None,
+                 marks: Clusters | None = None) -> Iterable[Any]: ...
+
+
+def canonical_refs(clusters: Iterable[Iterable[Ref]], min_documents: int = 2) -> list[list[Ref]]:
+    """Refs by (document, passage), clusters by their first ref; only those spanning ``min_documents``."""
+    out = [sorted(c) for c in clusters]
+    return sorted((c for c in out if len({i for i, _ in c}) >= min_documents), key=lambda c: c[0])
+
+
+def marked(clusters: Iterable[Iterable[Ref]]) -> dict[int, set[int]]:
+    """Per document, its passages in ``clusters``."""
+    out: dict[int, set[int]] = defaultdict(set)
+    for c in clusters:
+        for i, j in c:
+            out[i].add(j)
+    return out
+
+
+def make_problems(clusters: Iterable[list[Member]], notes: dict[int, Any], make: Make, args: Any
+                  ) -> Iterator[tuple[int, Any]]:
+    """``make`` over each cluster; each problem with the document it is on (one of the cluster's:
+    the engines route problems by document)."""
+    for members in clusters:
+        docs = {m.path: m.doc for m in members}
+        for p in make(members, notes, args):
+            if p.path not in docs:
+                raise ValueError(f"a corpus problem on {p.path}, which is not in its cluster")
+            yield docs[p.path], p
 
 
 def canonical(clusters: Iterable[Iterable[Member]]) -> list[list[Member]]:
@@ -97,6 +148,20 @@ class LocalCorpus:
     def near(self, threshold: float) -> list[list[Member]]:
         return canonical([self._member(r, "sentence") for r in refs]
                          for refs in near_clusters(self.summaries, threshold))
+
+    def clusters(self, kind: str, threshold: float | None = None, min_documents: int = 2) -> Clusters:
+        found = exact_clusters(self.summaries, kind) if threshold is None else near_clusters(self.summaries, threshold)
+        return Clusters(kind, canonical_refs(found, min_documents))
+
+    def problems(self, clusters: Clusters, make: Make, args: Any, note: Note | None = None,
+                 marks: Clusters | None = None) -> list[Any]:
+        notes: dict[int, Any] = {}
+        if note is not None:
+            marks_of = marked((marks or clusters).refs)
+            for i in sorted({i for c in clusters.refs for i, _ in c}):
+                notes[i] = note(self.summaries[i], marks_of.get(i, set()))
+        members = ([self._member(r, clusters.kind) for r in c] for c in clusters.refs)
+        return [p for _, p in make_problems(members, notes, make, args)]
 
     def per_document(self, func: Callable[[Any, Any], Any], args: dict[int, Any]) -> dict[int, Any]:
         items = list(args.items())

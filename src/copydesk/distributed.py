@@ -8,20 +8,25 @@ rest over. Three stages then run on the cluster's workers; the client only plans
    text shipped with the task: ``inputs="text"``) and run the runner's per-document
    :class:`copydesk.executors.Job` (lint, each corpus check's ``summarise``, the cache write). The
    task's :class:`Part` stays on the worker: results (no documents), summaries, and per parsed
-   document a digest of its text and a :class:`Placing`. The client gathers a :class:`Pending`
-   per file (format, summary failures) and counts. Cache hits' summaries are scattered to the
-   cluster as parts of their own (their results stay on the client).
+   document a digest of its text and a :class:`Placing`. Batches are taken from the file stream
+   a few per worker thread at a time; the client keeps nothing per file (:data:`HELD` stands
+   for each result), only per task: its first summary failure and counts. Cache hits' summaries
+   are scattered to the cluster as parts of their own (their results stay on the client).
 2. **Corpus checks** run their ``check(corpus, options)`` against a :class:`DaskCorpus`: exact keys
    and MinHash band keys travel packed in NumPy record arrays through a hash-partitioned shuffle
    of Dask tasks (map: records of a group of parts split by key; reduce: one task per partition,
-   grouping by sort); the client receives only groups of 2+ passages (identical ones, LSH bucket
-   candidates), fetches just those passages from the workers, verifies candidates on their
-   signatures and joins them with a union-find.
+   grouping by sort). Exact clusters stay on the reduce workers; near ones are joined on the
+   client from refs (union-find over identical sentences and bucket candidates verified on their
+   signatures, the only passages fetched). A check's per-cluster step
+   (:meth:`DaskCorpus.problems`) then runs on the workers: cluster refs go to the groups of parts
+   that hold their documents, which send back the members (and a per-document note), the
+   reduce workers make the problems, and those go to their documents' groups of parts.
 3. **Finish**, on the worker that holds each part: its files' corpus problems are placed with
-   their :class:`Placing` on the text read again (digest checked; nothing re-parsed). The finished
-   results come back to the client (:meth:`DaskSession.place`), or, with an output location, are
-   written as JSON Lines shards by the workers (:meth:`DaskSession.write`, :mod:`copydesk.shards`)
-   and the client keeps only their tally.
+   their :class:`Placing` on the text read again (digest checked; nothing re-parsed), and a
+   failed corpus check's error is added to each parsed file. The finished results come back to
+   the client (:meth:`DaskSession.place`), or, with an output location, are written as JSON
+   Lines shards by the workers (:meth:`DaskSession.write`, :mod:`copydesk.shards`) and the client
+   keeps only their tally.
 
 Workers build the configuration themselves from the picklable :class:`copydesk.profiles.ConfigRecipe`
 and refuse to run if its fingerprint differs from the client's (other rules, other copydesk).
@@ -37,23 +42,24 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import hashlib
+import itertools
 import os
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Iterator, NamedTuple
+from typing import Any, Callable, Iterable, Iterator, NamedTuple, Sequence
 
 import numpy as np
 
 from copydesk.clusters import MAX_BUCKET, UnionFind, components, estimate
-from copydesk.corpus import KINDS, Member, canonical
+from copydesk.corpus import KINDS, Clusters, Make, Member, Note, canonical, canonical_refs, make_problems, marked
 from copydesk.executors import Job, default_jobs
 from copydesk.findings import Finding
 from copydesk.inputs import InputError, InputFile, read
 from copydesk.lint import Selection, keep, make_finding
 from copydesk.results import FileResult, error_entry, failed_file
 
-DEFAULT_BATCH = 16      # files per lint task (fewer, larger tasks for big corpora)
+DEFAULT_BATCH = 64      # files per lint task (at most: small corpora get smaller ones, to keep every worker busy)
 RETRIES = 1             # re-runs of a task that raised (worker deaths are retried by the scheduler)
 INPUTS = ("path", "text")
 PATIENCE_KEY = "copydesk.no-worker-timeout"  # Dask config: how long a run waits for a cluster without workers
@@ -142,6 +148,7 @@ class Part:
 
     results: list[tuple[int, FileResult]] = field(default_factory=list)
     digests: dict[int, str] = field(default_factory=dict)   # documents that parsed
+    sources: dict[int, tuple[str, str]] = field(default_factory=dict)  # where to read them again
     placings: dict[int, Placing] = field(default_factory=dict)
     summaries: dict[str, list[tuple[int, Any]]] = field(default_factory=dict)  # check id -> (index, summary)
 
@@ -173,48 +180,64 @@ def lint_part(recipe: Any, fingerprint: str, selection: Selection, verbose: bool
         result = job((path, text))
         doc, result.document = result.document, None
         _add(part, index, result, text, doc, result.summaries)
+        if doc is not None:
+            part.sources[index] = source
         result.summaries = {}
     return part
 
 
-class Pending:
-    """A file's result while it stays on a worker: what the corpus stage reads of it (path,
-    format, why a summary failed) and the errors it adds; the rest joins it in the last stage."""
+class _Held:
+    """The stand-in for every file whose result stays on a worker until the last stage (one
+    object for all: the client keeps nothing per file)."""
 
-    __slots__ = ("path", "format", "summary_failures", "errors")
+    __slots__ = ()
     document = None
+    format = None
 
-    def __init__(self, path: str, format: str | None, summary_failures: dict[str, str]) -> None:
-        self.path, self.format, self.summary_failures, self.errors = path, format, summary_failures, []
-
-
-_NONE: dict[str, str] = {}  # the summary failures of almost every file (never written to)
+    def __repr__(self) -> str:
+        return "HELD"
 
 
-def part_overview(part: Part) -> tuple[list[tuple[int, str | None, dict[str, str]]], dict[str, int]]:
-    """What the client gathers from a lint task: per file its format and summary failures, and
-    how many summaries each corpus check has (no findings, no documents, no summaries)."""
-    return ([(i, r.format, r.summary_failures or None) for i, r in part.results],
-            {k: len(v) for k, v in part.summaries.items()})
+HELD = _Held()
+
+
+def part_overview(part: Part) -> tuple[dict[str, tuple[int, str]], dict[str, int]]:
+    """What the client gathers from a lint task: per corpus check, the first of its files whose
+    summary failed (index, why), and how many summaries it has (nothing per file)."""
+    failures: dict[str, tuple[int, str]] = {}
+    for i, r in part.results:
+        for sid, why in r.summary_failures.items():
+            failures.setdefault(sid, (i, why))
+    return failures, {k: len(v) for k, v in part.summaries.items()}
+
+
+Routed = list[tuple[str, list[list[tuple[int, Any]]]]]  # (check id, problems by document, from each reduce task)
 
 
 def finish_part(recipe: Any, fingerprint: str, selection: Selection, part: Part,
-                extra: dict[int, tuple[list[tuple[str, Any]], list[dict[str, Any]], tuple[str, str] | None]]
+                extra: dict[int, list[tuple[str, Any]]], remote: Routed = (), failed: list[dict[str, Any]] = ()
                 ) -> list[tuple[int, FileResult]]:
     """Stage 3 on the worker that holds ``part``: its files' results with their corpus findings
-    (``extra[index]``: problems, placed with the document's :class:`Placing` on its text read
-    again and checked against its digest) and corpus errors added. New objects: a retried task
-    finds ``part`` as it was."""
+    (problems made on the cluster, ``remote``, and on the client, ``extra[index]``), placed with
+    the document's :class:`Placing` on its text read again and checked against its digest, and
+    the errors of the corpus checks that ``failed`` on every document that parsed. New objects:
+    a retried task finds ``part`` as it was."""
     from copydesk.profiles import worker_config
 
     config = worker_config(recipe, fingerprint)
+    mine: dict[int, list[tuple[str, Any]]] = {i: [] for i, _ in part.results}
+    for sid, lists in remote:
+        for found in lists:
+            for doc, p in found:
+                if doc in mine:
+                    mine[doc].append((sid, p))
     out = []
     for index, res in part.results:
-        problems, errors, source = extra.get(index, ((), (), None))
+        problems = extra.get(index, []) + mine[index]
         res = dataclasses.replace(res, findings=list(res.findings), errors=list(res.errors))
-        if problems and source is not None:
+        if problems:
             try:
-                text = _text(res.path, source)
+                text = _text(res.path, part.sources[index])
                 if _digest(text) != part.digests[index]:
                     raise InputError(f"{res.path}: changed while it was being linted; run copydesk again")
             except InputError as exc:
@@ -227,19 +250,20 @@ def finish_part(recipe: Any, fingerprint: str, selection: Selection, part: Part,
                     f = make_finding(doc, spec, config.for_path(res.path).get(sid, config.for_path("")[sid]), p)
                     if keep(f, placing.suppressions, selection):
                         res.findings.append(f)
-        res.errors.extend(errors)
+        if res.format is not None:
+            res.errors.extend(dict(e) for e in failed)
         out.append((index, res))
     return out
 
 
 def finish_lines(recipe: Any, fingerprint: str, selection: Selection, part: Part,
-                 extra: dict[int, Any]) -> tuple[list[str], Any]:
+                 extra: dict[int, Any], remote: Routed = (), failed: list[dict[str, Any]] = ()) -> tuple[list[str], Any]:
     """:func:`finish_part`, finalized and as shard lines (compact to move), with their tally."""
     from copydesk.results import finalize
     from copydesk.shards import Tally, entry_line
 
     tally, lines = Tally(), []
-    for res in finalize(r for _, r in finish_part(recipe, fingerprint, selection, part, extra)):
+    for res in finalize(r for _, r in finish_part(recipe, fingerprint, selection, part, extra, remote, failed)):
         tally.add(res)
         lines.append(entry_line(res))
     return lines, tally
@@ -286,24 +310,24 @@ class Watchdog:
             raise ClusterLost(f"the Dask cluster has had no worker for {self.patience:.0f} s (every worker died "
                               f"or left; the workers' logs say why), so the run stopped: {what()}")
 
-    def any(self, futures: Iterable[Any], what: Callable[[], str]) -> list[Any]:
-        """The futures of ``futures`` that are done (at least one), waiting as long as workers exist."""
+    def _wait(self, futures: list[Any], what: Callable[[], str], return_when: str) -> Any:
         from distributed import wait
 
-        futures = list(futures)
         while True:
             try:
-                return list(wait(futures, timeout=min(POLL, self.patience), return_when="FIRST_COMPLETED").done)
+                return wait(futures, timeout=min(POLL, self.patience), return_when=return_when)
             except TimeoutError:
                 self._look(what)
 
+    def any(self, futures: Iterable[Any], what: Callable[[], str]) -> list[Any]:
+        """The futures of ``futures`` that are done (at least one), waiting as long as workers exist."""
+        return list(self._wait(list(futures), what, "FIRST_COMPLETED").done)
+
     def gather(self, futures: list[Any], what: str = "the corpus checks and the report were not finished"
                ) -> list[Any]:
-        """``client.gather(futures)``, watched."""
-        waiting = [f for f in futures if not f.done()]
-        while waiting:
-            done = set(self.any(waiting, lambda: what))
-            waiting = [f for f in waiting if f not in done]
+        """``client.gather(futures)``, watched. (One wait for all: a wait per finished future
+        costs the client memory that grows with the square of the futures.)"""
+        self._wait(futures, lambda: what, "ALL_COMPLETED")
         return self.client.gather(futures)
 
 
@@ -447,14 +471,75 @@ def _per_document(part: Part, sid: str, func: Callable[[Any, Any], Any], args: d
     return {i: func(s, args[i]) for i, s in part.summaries.get(sid, ()) if i in args}
 
 
+def _keep(clusters: list[list[Ref]], min_documents: int) -> list[list[Ref]]:
+    """A reduce partition's clusters spanning ``min_documents``, in canonical order."""
+    return canonical_refs(clusters, min_documents)
+
+
+def _route(clusters: list[list[Ref]], home: np.ndarray, n_groups: int) -> list[np.ndarray]:
+    """The refs of ``clusters``, split by the group of parts that holds their document."""
+    refs = np.array([r for c in clusters for r in c], np.int32).reshape(-1, 2)
+    dest = home[refs[:, 0]]
+    return [refs[dest == g] for g in range(n_groups)]
+
+
+def _at_home(sid: str, kind: str, note: Note | None, wanted: list[np.ndarray], marks: list[np.ndarray] | None,
+             parts: list[Part]) -> list[tuple[list[Member], dict[int, Any]]]:
+    """On the worker of a group of parts: the members ``wanted`` by each reduce partition (its
+    clusters' passages in these parts), and the ``note`` of each of their documents."""
+    want: dict[int, dict[int, int]] = defaultdict(dict)  # document -> passage -> reduce partition
+    for r, refs in enumerate(wanted):
+        for i, j in refs.tolist():
+            want[i][j] = r
+    marks_of = marked(refs.tolist() for refs in marks) if marks is not None else None
+    out: list[tuple[list[Member], dict[int, Any]]] = [([], {}) for _ in wanted]
+    for part in parts:
+        for i, s in part.summaries.get(sid, ()):
+            if i not in want:
+                continue
+            passages = getattr(s, KINDS[kind])
+            if note is not None:
+                value = note(s, marks_of.get(i, set()) if marks_of is not None else set(want[i]))
+            for j, r in sorted(want[i].items()):
+                p = passages[j]
+                out[r][0].append(Member(i, j, s.path, s.group, dataclasses.replace(p, bands=()) if p.bands else p))
+                if note is not None:
+                    out[r][1][i] = value
+    return out
+
+
+def _make(make: Make, args: Any, clusters: list[list[Ref]], home: np.ndarray, n_groups: int,
+          *held: tuple[list[Member], dict[int, Any]]) -> list[list[tuple[int, Any]]]:
+    """On the worker of a reduce partition: its clusters as problems (the check's ``make``), each
+    with its document, split by the group of parts that holds the document."""
+    members: dict[Ref, Member] = {}
+    notes: dict[int, Any] = {}
+    for ms, ns in held:
+        members.update((m.ref, m) for m in ms)
+        notes.update(ns)
+    out: list[list[tuple[int, Any]]] = [[] for _ in range(n_groups)]
+    for doc, p in make_problems(([members[tuple(r)] for r in c] for c in clusters), notes, make, args):
+        out[int(home[doc])].append((doc, p))
+    return out
+
+
+def _sigs(part: Part, sid: str, refs: set[Ref]) -> dict[Ref, Any]:
+    return {(i, j): s.sentences.sig[j] for i, s in part.summaries.get(sid, ()) for j in range(len(s.sentences))
+            if (i, j) in refs}
+
+
 class DaskCorpus:
-    """The summaries of one corpus check, left on the workers (see :class:`copydesk.corpus.Corpus`)."""
+    """The summaries of one corpus check, left on the workers (see :class:`copydesk.corpus.Corpus`).
+    Problems made by :meth:`problems` stay there too: ``routed(check id, futures by group of
+    parts, parts per group)`` hands them to the session's last stage."""
 
     def __init__(self, client: Any, sid: str, parts: list[tuple[Any, list[int]]], size: int,
-                 watchdog: Watchdog | None = None) -> None:
+                 watchdog: Watchdog | None = None, routed: Callable[[str, list[list[Any]], int], None] | None = None
+                 ) -> None:
         self.client, self.sid, self.parts, self.size = client, sid, parts, size
         self.watchdog = watchdog or Watchdog(client)
-        self._home = np.full(max((max(idx) for _, idx in parts if idx), default=-1) + 1, -1, np.int32)
+        self.routed = routed
+        self._home = np.full(max((int(idx.max()) for _, idx in parts if len(idx)), default=-1) + 1, -1, np.int32)
         for k, (_, indices) in enumerate(parts):  # file index -> the part that holds its summary
             self._home[indices] = k
 
@@ -466,16 +551,19 @@ class DaskCorpus:
         Parts are mapped in groups, so tasks stay ~(2 x threads)^2 + parts / 64 x 2 x threads."""
         import operator
 
-        threads = sum(self.client.nthreads().values()) or 1
-        n_in = min(len(self.parts), max(2 * threads, -(-len(self.parts) // 64)))
-        size = -(-len(self.parts) // n_in)
-        n_out = 2 * threads
+        size, n_out = self._grouping()
         splits = [self.client.submit(_split, self.sid, records, args, n_out,
                                      *[p for p, _ in self.parts[k:k + size]], pure=False)
                   for k in range(0, len(self.parts), size)]
         return [self.client.submit(_reduce, reducer,
                                    *[self.client.submit(operator.getitem, f, k, pure=False) for f in splits],
                                    pure=False) for k in range(n_out)]
+
+    def _grouping(self) -> tuple[int, int]:
+        """(parts per group, reduce partitions): ~(2 x threads) groups, at most 64 parts each."""
+        threads = sum(self.client.nthreads().values()) or 1
+        n_in = min(len(self.parts), max(2 * threads, -(-len(self.parts) // 64)))
+        return -(-len(self.parts) // max(1, n_in)), 2 * threads
 
     def _gather(self, futures: list[Any]) -> list[Any]:
         return [r for rs in self.watchdog.gather(futures) for r in rs]
@@ -500,7 +588,7 @@ class DaskCorpus:
 
     def indices(self) -> list[int]:
         """Candidate document indices, in order (``per_document`` skips those without a summary)."""
-        return sorted(i for _, idx in self.parts for i in idx)
+        return sorted(i for _, idx in self.parts for i in idx.tolist())
 
     def group_sizes(self) -> Counter[str]:
         total: Counter[str] = Counter()
@@ -526,6 +614,63 @@ class DaskCorpus:
         pairs = [(refs[0], r) for refs in identical for r in refs]
         pairs += _verify(candidates, {r: m.passage.sig for r, m in members.items()}, threshold)
         return canonical([members[r] for r in c] for c in components((), pairs))
+
+    def clusters(self, kind: str, threshold: float | None = None, min_documents: int = 2) -> Clusters:
+        """Exact clusters stay on the workers that grouped them. Near ones are joined here
+        (union-find over the refs of identical sentences and verified bucket candidates: only
+        candidates' signatures come here), then go back to the cluster in chunks."""
+        if not self.parts:
+            return Clusters(kind, [])
+        if threshold is None:
+            return Clusters(kind, [self.client.submit(_keep, f, min_documents, pure=False)
+                                   for f in self._shuffle(_exact_records, (kind,), _exact_refs)])
+        identical = self._gather(self._shuffle(_exact_records, ("sentence",), _exact_refs))
+        candidates = self._gather(self._shuffle(_band_records, (), _bucket))
+        wanted: dict[int, set[Ref]] = defaultdict(set)
+        for c in candidates:
+            for ref in c:
+                wanted[int(self._home[ref[0]])].add(ref)
+        sigs: dict[Ref, Any] = {}
+        for d in self.watchdog.gather([self.client.submit(_sigs, self.parts[k][0], self.sid, r, pure=False)
+                                       for k, r in sorted(wanted.items())]):
+            sigs.update(d)
+        pairs = [(refs[0], r) for refs in identical for r in refs] + list(_verify(candidates, sigs, threshold))
+        found = canonical_refs(components((), pairs), min_documents)
+        _, n_out = self._grouping()
+        chunk = -(-len(found) // n_out) if found else 1
+        return Clusters(kind, [self.client.scatter(found[k:k + chunk]) for k in range(0, len(found), chunk)])
+
+    def problems(self, clusters: Clusters, make: Make, args: Any, note: Note | None = None,
+                 marks: Clusters | None = None) -> list[Any]:
+        """The problems of ``clusters`` made on the workers (see :mod:`copydesk.corpus`) and left
+        there for the last stage (``routed``); nothing comes here but the check's exception, if
+        it raised. Returns no problem to place here."""
+        import operator
+
+        if not self.parts or not clusters.refs:
+            return []
+        submit = self.client.submit
+        size, _ = self._grouping()
+        n_groups = -(-len(self.parts) // size)
+        home = self.client.scatter(self._home // size, broadcast=False)  # file index -> its group of parts
+
+        def by_group(found: Clusters) -> list[list[Any]]:
+            routes = [submit(_route, c, home, n_groups, pure=False) for c in found.refs]
+            return [[submit(operator.getitem, f, g, pure=False) for f in routes] for g in range(n_groups)]
+
+        wanted = by_group(clusters)
+        marking = by_group(marks) if marks is not None and marks is not clusters else None
+        held = [submit(_at_home, self.sid, clusters.kind, note, wanted[g], marking[g] if marking else None,
+                       [p for p, _ in self.parts[g * size:(g + 1) * size]], pure=False) for g in range(n_groups)]
+        made = [submit(_make, make, args, c, home, n_groups,
+                       *[submit(operator.getitem, h, r, pure=False) for h in held], pure=False)
+                for r, c in enumerate(clusters.refs)]
+        self.watchdog.gather([submit(len, m, pure=False) for m in made])  # the check's exception, if any
+        if self.routed is None:
+            raise ValueError("DaskCorpus.problems needs a session to hand the problems to")
+        self.routed(self.sid, [[submit(operator.getitem, m, g, pure=False) for m in made] for g in range(n_groups)],
+                    size)
+        return []
 
     def per_document(self, func: Callable[[Any, Any], Any], args: dict[int, Any]) -> dict[int, Any]:
         futures = []
@@ -555,10 +700,9 @@ def connect(scheduler: str | None = None, workers: int | None = None) -> Iterato
         yield client
 
 
-def _batches(n: int, size: int, threads: int) -> list[range]:
-    """Contiguous index ranges: at most ``size`` files, and enough tasks to keep every thread busy."""
-    per = max(1, min(size, -(-n // max(1, 4 * threads))))
-    return [range(i, min(n, i + per)) for i in range(0, n, per)]
+def _batch_size(n: int, size: int, threads: int) -> int:
+    """Files per lint task: at most ``size``, and enough tasks for ``n`` files to keep every thread busy."""
+    return max(1, min(size, -(-n // max(1, 4 * threads))))
 
 
 class DaskExecutor:
@@ -587,12 +731,13 @@ class DaskExecutor:
 
 class DaskSession:
     """One run on a cluster: lint tasks leave their results and summaries on the workers
-    (``parts``); the client keeps a :class:`Pending` per file. The corpus checks work on the
-    summaries there, and the last stage adds the corpus findings to each part's results where
-    they are: it sends them back (:meth:`place`) or, with an ``output``, writes them as shards
-    (:meth:`write`) and the client only ever sees their tally."""
+    (``parts``); the client keeps nothing per file (:data:`HELD` stands for each result there),
+    only per part and per check. The corpus checks work on the summaries there, and the last
+    stage adds the corpus findings to each part's results where they are: it sends them back
+    (:meth:`place`) or, with an ``output``, writes them as shards (:meth:`write`) and the client
+    only ever sees their tally."""
 
-    def __init__(self, client: Any, job: Job, files: list[InputFile], inputs: str, batch_size: int,
+    def __init__(self, client: Any, job: Job, files: Sequence[InputFile], inputs: str, batch_size: int,
                  output: str | None = None) -> None:
         self.client, self.job, self.files, self.inputs, self.batch_size = client, job, files, inputs, batch_size
         self.output = output
@@ -600,78 +745,125 @@ class DaskSession:
         self.recipe, self.fingerprint = config.recipe, config.fingerprint()
         cache = job.cache
         self.cache_args = (cache.directory, cache.salt) if cache is not None else None
-        self.parts: list[tuple[Any, list[int]]] = []  # (future of a Part, its file indices)
+        self.parts: list[tuple[Any, np.ndarray]] = []  # (future of a Part, its file indices)
         self.counts: Counter[str] = Counter()
+        self._summary_failures: dict[str, tuple[int, str]] = {}  # check id -> its first failure (index, why)
+        self._failed: list[dict[str, Any]] = []  # error entries of the corpus checks that failed
         self._hits_placed = False
-        self._problems: dict[int, list[tuple[str, Any]]] = {}  # file index -> (check id, problem)
+        self._problems: dict[int, list[tuple[str, Any]]] = {}  # file index -> (check id, problem) made here
+        self._remote: list[tuple[str, list[list[Any]], int]] = []  # problems left on the cluster (DaskCorpus.problems)
+        self._here: set[str] = set()  # keys of the parts scattered from here (cache hits: results held here)
         self.watchdog = Watchdog(client)
 
     def _source(self, file: InputFile) -> tuple[str, str]:
         # workers have their own working folder: they get absolute paths (the same on every machine)
         return ("text", read(file)) if self.inputs == "text" else ("path", os.path.abspath(file.fs_path))
 
-    def run(self, items: list[tuple[int, InputFile, str | None]], progress: Callable[[str], Any] | None
-            ) -> list[FileResult]:
-        """The per-document stage for ``items`` (file index, file, text if read) on the workers."""
-        results: dict[int, FileResult] = {}
-        texts = {i: t for i, _, t in items if t is not None and self.inputs == "text"}
+    def run(self, items: Iterable[tuple[int, InputFile, str | None]], progress: Callable[[str], Any] | None
+            ) -> list[Any]:
+        """The per-document stage for ``items`` (file index, file, text if read) on the workers,
+        taken from the stream a batch at a time (a bounded number in flight). Returns, in the
+        items' order, :data:`HELD` for each file linted there (and the error result of each file
+        that could not be sent)."""
+        results: list[Any] = []
+        threads = sum(self.client.nthreads().values()) or 1
+        per = _batch_size(len(self.files), self.batch_size, threads)
+        stream = iter(items)
+        retry: list[list[tuple[int, int, InputFile, str | None]]] = []  # batches to send again, one file each
+        window = max(2, 3 * threads)  # batches in flight: bounds the texts held for inputs="text"
+        pending: dict[Any, tuple[Any, list[tuple[int, int, InputFile, str | None]]]] = {}
 
-        def collect(i: int, res: FileResult) -> None:
-            results[i] = res
+        def fail(pos: int, res: FileResult) -> None:
+            results[pos] = res
             if progress:
                 progress(res.path)
 
-        threads = sum(self.client.nthreads().values()) or 1
-        indices = [i for i, _, _ in items]
-        queue: list[list[int]] = [[indices[k] for k in r] for r in _batches(len(indices), self.batch_size, threads)]
-        queue.reverse()  # pop() from the end: batches go out in path order
-        window = max(2, 3 * threads)  # batches in flight: bounds the texts held for inputs="text"
-        pending: dict[Any, tuple[Any, list[int]]] = {}
+        def take() -> list[tuple[int, int, InputFile, str | None]]:
+            if retry:
+                return retry.pop()
+            out = []
+            for i, file, text in itertools.islice(stream, per):
+                out.append((len(results), i, file, text))
+                results.append(HELD)
+            return out
 
         def submit_next() -> None:
-            while queue:
-                batch = []
-                for i in queue.pop():
+            while True:
+                taken = take()
+                if not taken:
+                    return
+                batch, kept = [], []
+                for pos, i, file, text in taken:
                     try:
-                        source = ("text", texts.pop(i)) if i in texts else self._source(self.files[i])
+                        source = ("text", text) if text is not None and self.inputs == "text" else self._source(file)
                     except InputError as exc:  # inputs="text": read here
-                        collect(i, failed_file(self.files[i].path, str(exc)))
+                        fail(pos, failed_file(file.path, str(exc)))
                         continue
-                    batch.append((i, self.files[i].path, source))
+                    batch.append((i, file.path, source))
+                    kept.append((pos, i, file, text))
                 if batch:
                     part = self.client.submit(lint_part, self.recipe, self.fingerprint, self.job.selection,
                                               self.job.verbose, self.cache_args, batch, retries=RETRIES, pure=False)
                     overview = self.client.submit(part_overview, part, retries=RETRIES, pure=False)
-                    pending[overview] = (part, [i for i, _, _ in batch])
+                    pending[overview] = (part, kept)
                     return
 
         def unfinished() -> str:
-            left = sorted(i for _, b in pending.values() for i in b) + sorted(i for b in queue for i in b)
-            return _unfinished([self.files[i].path for i in left])
+            left = sorted(file.path for _, taken in pending.values() for _, _, file, _ in taken)
+            left += sorted(file.path for taken in retry for _, _, file, _ in taken)
+            return _unfinished(left) + " (and the files after them)"
 
         for _ in range(window):
             submit_next()
         while pending:
-            for overview in sorted(self.watchdog.any(pending, unfinished), key=lambda f: pending[f][1][0]):
-                part, batch_indices = pending.pop(overview)
+            for overview in sorted(self.watchdog.any(pending, unfinished), key=lambda f: pending[f][1][0][0]):
+                part, taken = pending.pop(overview)
                 try:
-                    rows, n = overview.result()
+                    failures, n = overview.result()
                 except Exception as exc:  # noqa: BLE001 - a worker died (KilledWorker) or the task kept failing
-                    if len(batch_indices) > 1:
-                        queue.extend([i] for i in reversed(batch_indices))  # again, one file per task
+                    if len(taken) > 1:
+                        retry.extend([t] for t in reversed(taken))  # again, one file per task
                     else:
-                        path = self.files[batch_indices[0]].path
+                        path = taken[0][2].path
                         message = (f"{path}: the Dask worker linting this file failed ({type(exc).__name__}: "
                                    f"{exc}); the task was retried and then given up; please report this file")
-                        collect(batch_indices[0], failed_file(path, message, "input.worker-failed"))
+                        fail(taken[0][0], failed_file(path, message, "input.worker-failed"))
                     submit_next()
                     continue
-                for i, fmt, failures in rows:
-                    collect(i, Pending(self.files[i].path, fmt, failures or _NONE))
+                for sid, first in failures.items():
+                    if sid not in self._summary_failures or first[0] < self._summary_failures[sid][0]:
+                        self._summary_failures[sid] = first
                 self.counts.update(n)
-                self.parts.append((part, batch_indices))
+                self.parts.append((part, np.array([i for _, i, _, _ in taken], np.int64)))
+                if progress:
+                    for _, _, file, _ in taken:
+                        progress(file.path)
                 submit_next()
-        return [results[i] for i in indices]
+        self.parts.sort(key=lambda p: p[1][0])
+        return results
+
+    def summary_failure(self, check_id: str, results: list[Any]) -> str | None:
+        """Why the first document that parsed has no summary for ``check_id``, if one has none."""
+        first = self._summary_failures.get(check_id)
+        for i, r in enumerate(results):
+            if first is not None and i >= first[0]:
+                break
+            if r is not HELD and r.format is not None and check_id in r.summary_failures:
+                return r.summary_failures[check_id]
+        return first[1] if first else None
+
+    def fail(self, results: list[Any], entry: Callable[[], dict[str, Any]]) -> None:
+        """A corpus check failed: its error entry on every document that parsed (those held on
+        the workers get it in the last stage)."""
+        self._failed.append(entry())
+        for r in results:
+            if r is not HELD and r.format is not None:
+                r.errors.append(entry())
+
+    def parsed_paths(self, results: list[Any]) -> set[str]:
+        """The documents that parsed or may have (those on the workers): only asked for when a
+        check made problems here."""
+        return {f.path for f, r in zip(self.files, results) if r is HELD or r.format is not None}
 
     def _place_hits(self, results: list[FileResult]) -> None:
         """Cache hits hold their summaries here: they join the others on the cluster, as parts."""
@@ -685,26 +877,52 @@ class DaskSession:
                 _add(part, i, None, r.document.text, r.document, r.summaries)
             for sid, summaries in part.summaries.items():
                 self.counts[sid] += len(summaries)
-            self.parts.append((self.client.scatter(part), [i for i, _ in hits[k:k + self.batch_size]]))
+            future = self.client.scatter(part)
+            self._here.add(future.key)
+            self.parts.append((future, np.array([i for i, _ in hits[k:k + self.batch_size]], np.int64)))
         self.parts.sort(key=lambda p: p[1][0])
 
     def corpus(self, check_id: str, results: list[FileResult]) -> "DaskCorpus":
         self._place_hits(results)
-        return DaskCorpus(self.client, check_id, self.parts, self.counts[check_id], self.watchdog)
+        return DaskCorpus(self.client, check_id, self.parts, self.counts[check_id], self.watchdog, self._routed)
+
+    def _routed(self, sid: str, by_group: list[list[Any]], size: int) -> None:
+        """Problems a check made on the cluster (futures by group of ``size`` parts), for the last stage."""
+        self._remote.append((sid, by_group, size))
+
+    def _remote_of(self, k: int) -> Routed:
+        return [(sid, by_group[k // size]) for sid, by_group, size in self._remote]
+
+    def _problems_here(self, results: list[Any]) -> dict[str, list[tuple[Any, Any, Any]]]:
+        """The problems made on the cluster for the documents held here (cache hits)."""
+        config = self.job.config
+        here: dict[str, list[tuple[Any, Any, Any]]] = defaultdict(list)
+        for k, (part, indices) in enumerate(self.parts):
+            if part.key not in self._here:
+                continue
+            mine = set(indices.tolist())
+            for sid, lists in self._remote_of(k):
+                spec = config.specs[sid]
+                for found in self.watchdog.gather(lists):
+                    for doc, p in found:
+                        if doc in mine:
+                            path = results[doc].path
+                            here[path].append((spec, config.for_path(path).get(sid, config.for_path("")[sid]), p))
+        return here
 
     def place(self, problems: dict[str, list[tuple[Any, Any, Any]]], results: list[Any],
               selection: Selection) -> None:
         """Stage 3: corpus problems join the results. Files linted on the workers are finished
-        there (``results[i]``, a :class:`Pending`, becomes the file's result), unless the session
+        there (``results[i]``, :data:`HELD`, becomes the file's result), unless the session
         writes shards (:meth:`write` finishes them); cache hits are placed here, on their document."""
-        index = {f.path: i for i, f in enumerate(self.files)}
-        here: dict[str, list[tuple[Any, Any, Any]]] = {}
+        here = self._problems_here(results) if self._here else {}
+        index = {f.path: i for i, f in enumerate(self.files)} if problems else {}
         for path, found in problems.items():
             i = index[path]
-            if isinstance(results[i], Pending):
+            if results[i] is HELD:
                 self._problems[i] = [(spec.id, p) for spec, _, p in found]
             elif results[i].document is not None:
-                here[path] = found
+                here.setdefault(path, []).extend(found)
         if here:
             from copydesk.executors import place_on_documents
 
@@ -715,24 +933,17 @@ class DaskSession:
                     results[i] = res
 
     def _finish(self, func: Callable[..., Any], results: list[Any]) -> list[Any]:
-        """``func`` on every part that holds results, with its files' problems, errors and sources."""
+        """``func`` on every part that holds results, with its files' problems and errors (those
+        made here) and the problems made on the cluster for its group of parts."""
         futures = []
-        for part, indices in self.parts:
+        for k, (part, indices) in enumerate(self.parts):
             extra = {}
-            for i in indices:
-                res = results[i]
-                if not isinstance(res, Pending):
-                    continue
-                problems = self._problems.pop(i, ())
-                if problems or res.errors:
-                    try:
-                        source = self._source(self.files[i]) if problems else None
-                    except InputError as exc:  # inputs="text": read here
-                        source, problems = None, ()
-                        res.errors.append(error_entry(None, str(exc)))
-                    extra[i] = (problems, res.errors, source)
+            if self._problems:
+                for i in indices.tolist():
+                    if i in self._problems and results[i] is HELD:
+                        extra[i] = self._problems.pop(i)
             futures.append(self.client.submit(func, self.recipe, self.fingerprint, self.job.selection, part, extra,
-                                              retries=RETRIES, pure=False))
+                                              self._remote_of(k), self._failed, retries=RETRIES, pure=False))
         return futures
 
     def write(self, results: list[Any], extra: list[FileResult]) -> Any:
@@ -756,7 +967,7 @@ class DaskSession:
         for t in self.watchdog.gather(writes, "the report was not written"):
             tally.update(t)
         names = [shard_name(k) for k in range(len(writes))]
-        local = [r for r in results if not isinstance(r, Pending)] + extra
+        local = [r for r in results if r is not HELD] + extra
         if local:
             tally.update(write_shard(self.output, len(names), finalize(local)))
             names.append(shard_name(len(names)))

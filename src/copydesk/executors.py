@@ -136,6 +136,20 @@ class LocalSession:
         """The per-document stage for ``items`` (file index, file, text if read), in their order."""
         return self.executor.run(self.job, [(f, t) for _, f, t in items], progress)
 
+    def summary_failure(self, check_id: str, results: list[FileResult]) -> str | None:
+        """Why the first document that parsed has no summary for ``check_id``, if one has none."""
+        return next((r.summary_failures[check_id] for r in results
+                     if r.format is not None and check_id in r.summary_failures), None)
+
+    def fail(self, results: list[FileResult], entry: Callable[[], dict[str, Any]]) -> None:
+        """A corpus check failed: its error entry (``entry()``) on every document that parsed."""
+        for r in results:
+            if r.format is not None:
+                r.errors.append(entry())
+
+    def parsed_paths(self, results: list[FileResult]) -> set[str]:
+        return {r.path for r in results if r.format is not None}
+
     def corpus(self, check_id: str, results: list[FileResult]) -> LocalCorpus:
         return LocalCorpus([r.summaries[check_id] for r in results if check_id in r.summaries], self.jobs)
 

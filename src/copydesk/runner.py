@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import traceback
 from collections import defaultdict
-from typing import Any, Callable
+from typing import Any, Callable, Container, Iterable, Sequence
 
 from copydesk.executors import Job, local_executor
 from copydesk.inputs import InputError, InputFile, discover, read
@@ -31,18 +31,18 @@ def missing_results(missing: list[tuple[str, str]]) -> list[FileResult]:
     return [failed_file(path, message, "input.missing") for path, message in missing]
 
 
-def _from_cache(job: Job, files: list[InputFile], progress: Callable[[str], Any] | None
-                ) -> tuple[dict[int, FileResult], list[tuple[int, InputFile, str | None]]]:
+def _from_cache(job: Job, files: Sequence[InputFile], progress: Callable[[str], Any] | None
+                ) -> tuple[dict[int, FileResult], Iterable[tuple[int, InputFile, str | None]]]:
     """Cache hits (and unreadable files) by index, and the rest to lint: ``(index, file, text)``
-    with the text already read when the cache needed it (else None: the executor reads it)."""
+    with the text already read when the cache needed it (else None: the executor reads it).
+    Without a cache the rest is every file, as a stream (the executor holds what it needs)."""
+    cache = job.cache
+    if cache is None:
+        return {}, ((i, file, None) for i, file in enumerate(files))
     done: dict[int, FileResult] = {}
     todo: list[tuple[int, InputFile, str | None]] = []
-    cache = job.cache
     corpus_ids = {s.id for s, _ in enabled_checks(job.config, "", "corpus", job.selection)}
     for i, file in enumerate(files):
-        if cache is None:
-            todo.append((i, file, None))
-            continue
         try:
             text = read(file)
         except InputError as exc:
@@ -65,22 +65,22 @@ def _from_cache(job: Job, files: list[InputFile], progress: Callable[[str], Any]
 def corpus_stage(job: Job, session: Any, results: list[FileResult]) -> None:
     """Run the corpus checks over the per-document results' summaries and place their findings."""
     config, selection = job.config, job.selection
-    parsed = [r for r in results if r.format is not None]  # documents that parsed (format is None otherwise)
-    paths = {r.path for r in parsed}
+    paths: Container[str] | None = None  # the documents that parsed (asked for when a check found problems here)
     problems: dict[str, list[tuple[Any, Any, Any]]] = defaultdict(list)
     for spec, cc in enabled_checks(config, "", "corpus", selection):
         opts = check_options(spec, cc, config)
         try:
-            failed = next((r.summary_failures[spec.id] for r in parsed if spec.id in r.summary_failures), None)
+            failed = session.summary_failure(spec.id, results)
             if failed is not None:
                 raise _SummaryFailed(failed)
             found = list(spec.func(session.corpus(spec.id, results), opts))
         except Exception as exc:  # noqa: BLE001 - one failing corpus check must not lose the rest
             reason = str(exc) if isinstance(exc, _SummaryFailed) else f"{type(exc).__name__}: {exc}"
             trace = traceback.format_exc() if job.verbose else None
-            for r in parsed:
-                r.errors.append(error_entry(spec.id, f"corpus check {spec.id} failed: {reason}", trace))
+            session.fail(results, lambda: error_entry(spec.id, f"corpus check {spec.id} failed: {reason}", trace))
             continue
+        if found and paths is None:
+            paths = session.parsed_paths(results)
         for p in found:
             if p.path in paths:
                 problems[p.path].append((spec, config.for_path(p.path).get(spec.id, cc), p))
@@ -151,11 +151,15 @@ def _stages(job: Job, session: Any, files: list[InputFile], texts: dict[str, str
     """The per-document stage (cache first) and the corpus stage of ``files`` in ``session``."""
     if texts:
         done: dict[int, FileResult] = {}
-        todo = [(i, f, texts[f.path]) for i, f in enumerate(files)]
+        todo: Iterable[tuple[int, InputFile, str | None]] = [(i, f, texts[f.path]) for i, f in enumerate(files)]
     else:
         done, todo = _from_cache(job, files, progress)
-    for (i, _, _), res in zip(todo, session.run(todo, progress)):
-        done[i] = res
-    per_document = [done[i] for i in range(len(files))]
+    if done:
+        todo = list(todo)
+        for (i, _, _), res in zip(todo, session.run(todo, progress)):
+            done[i] = res
+        per_document = [done[i] for i in range(len(files))]
+    else:  # every file went to the executor, in order
+        per_document = list(session.run(todo, progress))
     corpus_stage(job, session, per_document)
     return per_document

@@ -10,7 +10,7 @@ Lines already reported as template text (identical in several documents) are lef
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Iterable, Iterator
 
 import numpy as np
 
@@ -55,29 +55,33 @@ def summarise(document: Document, options: dict) -> Summary:
                       allow=AllowList(options["allow"]))
 
 
-def check(corpus: Corpus, options: dict) -> Iterator[Problem]:
-    th = options["threshold"]
+def check(corpus: Corpus, options: dict) -> Iterable[Problem]:
     # blocks identical across documents are template text (boilerplate.corpus-repeat)
-    template: set[tuple[int, int]] = set()
-    for c in corpus.exact("block"):
-        if len({m.doc for m in c}) > 1:
-            template.update(m.ref for m in c)
+    template = corpus.clusters("block", min_documents=2)
+    copies = corpus.clusters("sentence", threshold=options["threshold"], min_documents=2)
+    return corpus.problems(copies, _problems, options, note=_template_blocks, marks=template)
+
+
+def _template_blocks(_: Summary, blocks: set[int]) -> set[int]:
+    """A document's blocks that are template text (found identical in another document)."""
+    return blocks
+
+
+def _problems(c: list[Member], template: dict[int, set[int]], options: dict) -> Iterator[Problem]:
+    """One cluster's problems: one per copy that is neither template text nor approved."""
+    docs = {m.doc for m in c}
+    shown = [m for m in c if not (m.passage.block >= 0 and m.passage.block in template[m.doc])
+             and not m.passage.allow]
+    closest = _Closest(c, options["max_related"])
     limit = options["max_repeats"]
-    for c in corpus.near(th):
-        docs = {m.doc for m in c}
-        if len(docs) < 2:
-            continue
-        shown = [m for m in c if not (m.passage.block >= 0 and (m.doc, m.passage.block) in template)
-                 and not m.passage.allow]
-        closest = _Closest(c, options["max_related"])
-        for k, rest in listed([m.doc for m in shown], limit):
-            m, p = shown[k], shown[k].passage
-            sim, path, related = closest.of(m)
-            kind = "copied" if sim >= 0.9 else "closely paraphrased"
-            msg = (f"passage {kind} across documents: {len(c)} similar passages in {len(docs)} documents "
-                   f"(similarity {sim:.2f} with {path})")
-            yield Problem(p.start, p.end, counted(msg, rest, limit) if rest else msg, score=sim, path=m.path,
-                          related=related)
+    for k, rest in listed([m.doc for m in shown], limit):
+        m, p = shown[k], shown[k].passage
+        sim, path, related = closest.of(m)
+        kind = "copied" if sim >= 0.9 else "closely paraphrased"
+        msg = (f"passage {kind} across documents: {len(c)} similar passages in {len(docs)} documents "
+               f"(similarity {sim:.2f} with {path})")
+        yield Problem(p.start, p.end, counted(msg, rest, limit) if rest else msg, score=sim, path=m.path,
+                      related=related)
 
 
 class _Closest:

@@ -9,10 +9,9 @@ together (``none``). Approved text (``allow``) is never reported.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from typing import Iterator
+from typing import Iterable, Iterator
 
-from copydesk.corpus import Corpus, located
+from copydesk.corpus import Corpus, Member, located
 from copydesk.document import Document
 from copydesk.findings import Problem
 from copydesk.checks.boilerplate._layout import main_region
@@ -56,32 +55,33 @@ def summarise(document: Document, options: dict) -> Summary:
                       allow=AllowList(options["allow"]))
 
 
-def check(corpus: Corpus, options: dict) -> Iterator[Problem]:
-    group_size = corpus.group_sizes()
-    clusters = [c for c in corpus.exact("block") if len({m.doc for m in c}) >= options["min_documents"]]
-    repeated: dict[int, set[int]] = defaultdict(set)
-    for c in clusters:
-        for m in c:
-            repeated[m.doc].add(m.index)
-    regions = corpus.per_document(main_text, dict(repeated))
-    for c in clusters:
+def check(corpus: Corpus, options: dict) -> Iterable[Problem]:
+    # clusters become problems where they are (on a cluster: the workers), one cluster at a time
+    found = corpus.clusters("block", min_documents=options["min_documents"])
+    return corpus.problems(found, _problems, (corpus.group_sizes(), corpus.size, options), note=main_text)
+
+
+def _problems(c: list[Member], regions: dict[int, tuple[int, int]], args: tuple) -> Iterator[Problem]:
+    """One cluster's problems: one per copy (a short line inside a page's main text only when
+    found in enough of the group's pages)."""
+    group_size, n_docs, options = args
+    docs = {m.path for m in c}
+    share = len(docs) / group_size[c[0].group]
+    if share < options["main_text_share"] and c[0].passage.n_words <= SHORT:
+        c = [m for m in c if not regions[m.doc][0] <= m.index < regions[m.doc][1]]
         docs = {m.path for m in c}
-        share = len(docs) / group_size[c[0].group]
-        if share < options["main_text_share"] and c[0].passage.n_words <= SHORT:
-            c = [m for m in c if not regions[m.doc][0] <= m.index < regions[m.doc][1]]
-            docs = {m.path for m in c}
-            if len(docs) < options["min_documents"]:
-                continue
-        if c[0].passage.allow:
-            continue
-        msg = f"template text: repeated {len(c)} times in {len(docs)} documents"
-        score = len(docs) / corpus.size
-        locations = located(c[:options["max_related"] + 1])  # shared by the problems of the cluster
-        limit = options["max_repeats"]
-        for k, rest in listed([m.doc for m in c], limit):
-            m = c[k]
-            yield Problem(m.passage.start, m.passage.end, counted(msg, rest, limit) if rest else msg, score=score,
-                          path=m.path, related=related_of(locations, k, options["max_related"]))
+        if len(docs) < options["min_documents"]:
+            return
+    if c[0].passage.allow:
+        return
+    msg = f"template text: repeated {len(c)} times in {len(docs)} documents"
+    score = len(docs) / n_docs
+    locations = located(c[:options["max_related"] + 1])  # shared by the problems of the cluster
+    limit = options["max_repeats"]
+    for k, rest in listed([m.doc for m in c], limit):
+        m = c[k]
+        yield Problem(m.passage.start, m.passage.end, counted(msg, rest, limit) if rest else msg, score=score,
+                      path=m.path, related=related_of(locations, k, options["max_related"]))
 
 
 def main_text(summary: Summary, repeated: set[int]) -> tuple[int, int]:
