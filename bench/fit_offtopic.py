@@ -122,7 +122,7 @@ def budget_bias(m, A: np.ndarray, y: np.ndarray, budget: float) -> float:
 
 
 DOCUMENT_BUDGET = 3.0  # sentence model, one document: false alarms per 1000 candidate sentences
-SEMANTIC_BUDGET = 4.0  # sentence model, the corpus combination (it can only raise a score)
+SEMANTIC_BUDGET = 3.0  # sentence model, the corpus combination (it can only raise a score)
 
 
 def semantic_fit(X: list[dict], y: np.ndarray) -> dict[str, dict]:

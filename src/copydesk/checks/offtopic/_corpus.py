@@ -67,7 +67,7 @@ MODELS: dict[str, dict[str, Any]] = {
         "weights": {"document": 3.2529, "v_margin": 1.7104},
         "mean": {"document": -7.60746, "v_margin": 0.00931},
         "scale": {"document": 4.21367, "v_margin": 0.15884},
-        "bias": -7.7974,
+        "bias": -8.1513,
     },
 }
 # model inputs. lexical (fast profile): the document-only lexical features, then the corpus ones.
