@@ -9,8 +9,9 @@ starts a local Dask cluster, and runs the real command line as the *client*, in 
     copydesk check SITES --executor dask --scheduler ADDR --format json -o F (--mode report: one report)
 
 For each size it prints the wall time, documents/s and the client's peak resident memory (the
-kernel's high-water mark of that process, ``ru_maxrss``: imports, configuration and run), then the
-slope: how much the peak grows per document and from one size to the next (the issue's bound: less
+kernel's high-water mark of that process's memory, ``VmHWM``, read by the client itself as it
+exits: imports, configuration and run; not ``ru_maxrss``, which also counts the copy of this
+process, scheduler and all, that the client was forked from), then the slope: how much the peak grows per document and from one size to the next (the issue's bound: less
 than 20% from 30k to 100k documents).
 
 ``--compare N`` also times the local engine in one process (``--jobs 1``) against one Dask worker on
@@ -37,7 +38,10 @@ from typing import Any
 
 PER_SITE = 50
 ROOT = Path(__file__).resolve().parent.parent
-COPYDESK = [sys.executable, "-m", "copydesk"]
+# copydesk's command line, then the process's own memory high-water mark on stderr
+CLIENT = [sys.executable, "-c", "import sys\nfrom copydesk.cli import main\ncode = main(sys.argv[1:])\n"
+          "hwm = next(l for l in open('/proc/self/status') if l.startswith('VmHWM:')).split()[1]\n"
+          "sys.stderr.write(f'\\nVmHWM-kB {hwm}\\n')\nraise SystemExit(code)"]
 
 
 def make_archive(root: Path, n: int, seed: int = 7) -> None:
@@ -90,14 +94,15 @@ def _cpu() -> float:
 def run(args: list[str], cwd: Path) -> tuple[float, float, float]:
     """(wall seconds, peak resident MiB, CPU seconds) of one ``copydesk`` client process."""
     t = time.perf_counter()
-    proc = subprocess.Popen(COPYDESK + args, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(CLIENT + args, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    err = proc.stderr.read().decode() if proc.stderr else ""
     _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - t
-    err = proc.stderr.read().decode() if proc.stderr else ""
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode not in (0, 1):
         raise SystemExit(f"copydesk {' '.join(args[:3])}... failed ({proc.returncode}):\n{err[-3000:]}")
-    return elapsed, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
+    hwm = int(err.rsplit("VmHWM-kB ", 1)[1].split()[0])
+    return elapsed, hwm / 1024, usage.ru_utime + usage.ru_stime
 
 
 def main(argv: list[str] | None = None) -> int:

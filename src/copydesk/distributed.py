@@ -54,7 +54,6 @@ import numpy as np
 from copydesk.clusters import MAX_BUCKET, UnionFind, components, estimate
 from copydesk.corpus import KINDS, Clusters, Make, Member, Note, canonical, canonical_refs, make_problems, marked
 from copydesk.executors import Job, default_jobs
-from copydesk.findings import Finding
 from copydesk.inputs import InputError, InputFile, read
 from copydesk.lint import Selection, keep, make_finding
 from copydesk.results import FileResult, error_entry, failed_file
@@ -688,16 +687,21 @@ class DaskCorpus:
 
 @contextlib.contextmanager
 def connect(scheduler: str | None = None, workers: int | None = None) -> Iterator[Any]:
-    """A client of the cluster at ``scheduler``, else of a local cluster of ``workers`` processes."""
+    """A client of the cluster at ``scheduler``, else of a local cluster of ``workers`` processes.
+
+    The client keeps no log of its messages to the scheduler (Dask's developer log keeps the last
+    1,000 of them, and each lint task's carries its files' paths: memory that grows with the archive)."""
+    import dask
     from distributed import Client, LocalCluster
 
-    if scheduler:
-        with Client(scheduler) as client:
+    with dask.config.set({"distributed.admin.low-level-log-length": 0}):
+        if scheduler:
+            with Client(scheduler) as client:
+                yield client
+            return
+        with LocalCluster(n_workers=workers or default_jobs(), threads_per_worker=1, processes=True,
+                          dashboard_address=":0") as cluster, Client(cluster) as client:
             yield client
-        return
-    with LocalCluster(n_workers=workers or default_jobs(), threads_per_worker=1, processes=True,
-                      dashboard_address=":0") as cluster, Client(cluster) as client:
-        yield client
 
 
 def _batch_size(n: int, size: int, threads: int) -> int:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import codecs
+import itertools
 import os
 from dataclasses import dataclass
+from typing import Any, Iterator, Sequence
 
 from copydesk.parsing import FORMATS
 
@@ -26,34 +28,103 @@ def _display(path: str) -> str:
     return path.replace(os.sep, "/")
 
 
-def discover(paths: list[str], exclude: list[str] | None = None) -> tuple[list[InputFile], list[tuple[str, str]]]:
+class Files(Sequence[InputFile]):
+    """Discovered files in path order, held compactly: per folder given, its shown and file-system
+    prefix; per file, its path under that folder inside one string (about the path's own bytes a
+    file, not two strings and an object), so an archive of a million files is a list one client
+    holds. ``files[k]`` makes the :class:`InputFile`."""
+
+    def __init__(self, roots: list[tuple[str, str]], root_of: list[int], rels: list[str]) -> None:
+        import array
+
+        self._roots = roots
+        self._root_of = array.array("H" if len(roots) < 1 << 16 else "L", root_of)
+        self._text = "".join(rels)
+        self._ends = array.array("q", itertools.accumulate(map(len, rels)))
+
+    def __len__(self) -> int:
+        return len(self._ends)
+
+    def _rel(self, k: int) -> str:
+        return self._text[self._ends[k - 1] if k else 0:self._ends[k]]
+
+    def shown(self, k: int) -> str:
+        return self._roots[self._root_of[k]][0] + self._rel(k)
+
+    def __getitem__(self, k: Any) -> Any:
+        if isinstance(k, slice):
+            return [self[i] for i in range(*k.indices(len(self)))]
+        if k < 0:
+            k += len(self)
+        if not 0 <= k < len(self):
+            raise IndexError(k)
+        shown_prefix, fs_prefix = self._roots[self._root_of[k]]
+        rel = self._rel(k)
+        return InputFile(shown_prefix + rel, fs_prefix + (rel if os.sep == "/" else rel.replace("/", os.sep)))
+
+
+def _sorted_walk(top: str, rel: str = "") -> Iterator[str]:
+    """Paths (``/``-separated, relative to ``top``) of the files under ``top``, in the order that
+    sorting the full paths gives (a folder ``a`` sorts as ``a/``), skipping what
+    :func:`discover` skips; symlinked folders are not followed."""
+    try:
+        with os.scandir(os.path.join(top, rel) if rel else top) as it:
+            entries = list(it)
+    except OSError:
+        return
+    keyed = []
+    for e in entries:
+        try:
+            is_dir = e.is_dir()
+        except OSError:
+            is_dir = False
+        if is_dir:
+            if e.name not in SKIP_DIRS and not e.name.startswith(".") and not e.is_symlink():
+                keyed.append((e.name + "/", True))
+        elif os.path.splitext(e.name)[1].lower() in FORMATS:
+            keyed.append((e.name, False))
+    for key, is_dir in sorted(keyed):
+        if is_dir:
+            yield from _sorted_walk(top, rel + key)
+        else:
+            yield rel + key
+
+
+def discover(paths: list[str], exclude: list[str] | None = None) -> tuple[Files, list[tuple[str, str]]]:
     """Files to lint under ``paths`` (sorted, deduplicated) and (path, message) for missing ones."""
     import fnmatch
 
-    found: dict[str, InputFile] = {}
     missing: list[tuple[str, str]] = []
     exclude = exclude or []
+    roots: list[tuple[str, str]] = []
+    root_of: list[int] = []
+    rels: list[str] = []
 
     def excluded(p: str) -> bool:
         return any(fnmatch.fnmatch(p, g) for g in exclude)
 
     for given in paths:
         if os.path.isdir(given):
-            for root, dirs, files in os.walk(given, followlinks=False):
-                dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
-                for name in sorted(files):
-                    if os.path.splitext(name)[1].lower() not in FORMATS:
-                        continue
-                    fs = os.path.join(root, name)
-                    shown = _display(os.path.normpath(fs)) if given not in (".", "./") else _display(os.path.relpath(fs))
-                    if not excluded(shown):
-                        found.setdefault(shown, InputFile(shown, fs))
+            norm = _display(os.path.normpath(given))
+            shown = "" if norm == "." else norm if norm.endswith("/") else norm + "/"
+            roots.append((shown, os.path.join(given, "")))
+            for rel in _sorted_walk(given):
+                if not excluded(shown + rel):
+                    root_of.append(len(roots) - 1)
+                    rels.append(rel)
         elif os.path.lexists(given):
-            shown = _display(given)
-            found.setdefault(shown, InputFile(shown, given))
+            roots.append(("", ""))
+            root_of.append(len(roots) - 1)
+            rels.append(_display(given))
         else:
             missing.append((_display(given), f"{given}: no such file or directory; check the path"))
-    return [found[k] for k in sorted(found)], missing
+    files = Files(roots, root_of, rels)
+    del root_of, rels
+    if any(files.shown(k) >= files.shown(k + 1) for k in range(len(files) - 1)):  # folders that overlap
+        order = sorted(range(len(files)), key=files.shown)  # stable: the first given wins a duplicate
+        kept = [k for n, k in enumerate(order) if n == 0 or files.shown(k) != files.shown(order[n - 1])]
+        files = Files(files._roots, [files._root_of[k] for k in kept], [files._rel(k) for k in kept])
+    return files, missing
 
 
 _BOMS = ((codecs.BOM_UTF32_LE, "utf-32-le", "UTF-32"), (codecs.BOM_UTF32_BE, "utf-32-be", "UTF-32"),
