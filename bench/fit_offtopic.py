@@ -221,7 +221,8 @@ def semantic_report(folder: str, group: str, print_models: bool) -> None:
 
 def _insample(pred: np.ndarray, y: np.ndarray, g: list[str], totals: dict) -> dict[str, tuple]:
     groups = [_group(d) for d in g]
-    return {name: tuple(round(v, 3) for v in prf(pred, y, groups, names, totals)) for name, names in _sets(totals).items()}
+    return {name: tuple(round(v, 3) for v in prf(pred, y, groups, names, totals))
+            for name, names in _sets(totals).items()}
 
 
 def cv(A: np.ndarray, y: np.ndarray, groups: list[str], seeds: int = 5) -> dict[str, float]:
@@ -256,7 +257,7 @@ def main() -> None:
     ap.add_argument("--print-models", action="store_true")
     ap.add_argument("--semantic", action="store_true",
                     help="fit the sentence model's combinations (use --group ose,crafted)")
-    ap.add_argument("--vectors", help="a file keeping the sentence vectors between runs (pickle, made if missing)")
+    ap.add_argument("--vectors", help="a file keeping the sentence vectors between runs (pickle; made if missing)")
     args = ap.parse_args()
     if args.vectors:
         from copydesk.checks.offtopic import _embed

@@ -9,8 +9,8 @@ explains it against the best other document:
 - lexical: the weight of its novel terms (unused elsewhere in its own document) that another
   document does use, weighted by how few documents use them (``x_best``, ``x_margin``, ``x_share``),
   and tf-idf cosine with its own document against the best other one (``t_own``, ``t_best``);
-- semantic (extra): cosine of its vector with its own document's centroid against the best other
-  centroid (``v_own``, ``v_best``, ``v_rank``).
+- semantic (the sentence model): cosine of its vector with its own document's centroid against the
+  best other centroid (``v_own``, ``v_best``, ``v_margin``, ``v_rank``; the check uses ``v_margin``).
 
 Copies of the same sentence text are taken out of every document they occur in first, so a
 sentence is matched on its *topic*, never on being a duplicate (that is the boilerplate checks'

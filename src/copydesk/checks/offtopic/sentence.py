@@ -223,8 +223,8 @@ def judge(summary: _corpus.Summary, arg: tuple[int, _corpus.Stats | None, dict])
 
     Alone, a sentence is judged by its document-only score. In a corpus, the sentence model adds
     one piece of evidence: the sentence is closer in meaning to another document than to its own
-    (``semantic``, stacked on the document combination; it may only raise the score); without the model,
-    the lexical corpus evidence (``lexical``: another document uses its new terms).
+    (``semantic``, stacked on the document combination; it may only raise the score); without the
+    model, the lexical corpus evidence (``lexical``: another document uses its new terms).
     """
     index, st, options = arg
     if summary.distinct < options["min_sentences"]:
