@@ -776,6 +776,7 @@ class DaskSession:
         retry: list[list[tuple[int, int, InputFile, str | None]]] = []  # batches to send again, one file each
         window = max(2, 3 * threads)  # batches in flight: bounds the texts held for inputs="text"
         pending: dict[Any, tuple[Any, list[tuple[int, int, InputFile, str | None]]]] = {}
+        more = True  # files left in the stream
 
         def fail(pos: int, res: FileResult) -> None:
             results[pos] = res
@@ -783,12 +784,14 @@ class DaskSession:
                 progress(res.path)
 
         def take() -> list[tuple[int, int, InputFile, str | None]]:
+            nonlocal more
             if retry:
                 return retry.pop()
             out = []
             for i, file, text in itertools.islice(stream, per):
                 out.append((len(results), i, file, text))
                 results.append(HELD)
+            more = more and len(out) == per
             return out
 
         def submit_next() -> None:
@@ -815,7 +818,7 @@ class DaskSession:
         def unfinished() -> str:
             left = sorted(file.path for _, taken in pending.values() for _, _, file, _ in taken)
             left += sorted(file.path for taken in retry for _, _, file, _ in taken)
-            return _unfinished(left) + " (and the files after them)"
+            return _unfinished(left) + (" (and the files after them)" if more else "")
 
         for _ in range(window):
             submit_next()
