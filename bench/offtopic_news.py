@@ -72,7 +72,8 @@ def articles(source: Path) -> dict[str, list[str]]:
 
 def theme(paras: list[str]) -> str:
     """The article's most frequent word of five letters or more that is in its headline."""
-    counts = collections.Counter(w.lower() for p in paras for w in re.findall(r"[A-Za-z]{5,}", p) if w.lower() not in STOP)
+    counts = collections.Counter(w.lower() for p in paras for w in re.findall(r"[A-Za-z]{5,}", p)
+                                 if w.lower() not in STOP)
     head = {w.lower(): w for w in re.findall(r"[A-Za-z]{5,}", paras[0])}
     best = [w for w, _ in counts.most_common() if w in head] or [counts.most_common(1)[0][0]]
     return head.get(best[0], best[0])
