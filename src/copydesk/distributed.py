@@ -470,11 +470,6 @@ def _per_document(part: Part, sid: str, func: Callable[[Any, Any], Any], args: d
     return {i: func(s, args[i]) for i, s in part.summaries.get(sid, ()) if i in args}
 
 
-def _keep(clusters: list[list[Ref]], min_documents: int) -> list[list[Ref]]:
-    """A reduce partition's clusters spanning ``min_documents``, in canonical order."""
-    return canonical_refs(clusters, min_documents)
-
-
 def _route(clusters: list[list[Ref]], home: np.ndarray, n_groups: int) -> list[np.ndarray]:
     """The refs of ``clusters``, split by the group of parts that holds their document."""
     refs = np.array([r for c in clusters for r in c], np.int32).reshape(-1, 2)
@@ -621,7 +616,7 @@ class DaskCorpus:
         if not self.parts:
             return Clusters(kind, [])
         if threshold is None:
-            return Clusters(kind, [self.client.submit(_keep, f, min_documents, pure=False)
+            return Clusters(kind, [self.client.submit(canonical_refs, f, min_documents, pure=False)
                                    for f in self._shuffle(_exact_records, (kind,), _exact_refs)])
         identical = self._gather(self._shuffle(_exact_records, ("sentence",), _exact_refs))
         candidates = self._gather(self._shuffle(_band_records, (), _bucket))
