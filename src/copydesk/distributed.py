@@ -438,6 +438,78 @@ def _verify(buckets: list[list[Ref]], sigs: dict[Ref, Any], threshold: float) ->
                     yield members[a], members[b]
 
 
+def _pair_array(pairs: Iterable[tuple[Ref, Ref]]) -> np.ndarray:
+    """Pairs of refs, packed: one ``(document, passage, document, passage)`` int32 row each."""
+    return np.array([(*a, *b) for a, b in pairs], np.int32).reshape(-1, 4)
+
+
+def _identical_pairs(rec: np.ndarray) -> np.ndarray:
+    """Each passage that shares a (group, exact key) with an earlier one, paired with the first of
+    them (packed as :func:`_pair_array`): what joins identical sentences."""
+    rec, starts = _groups(rec)
+    first = np.repeat(starts, np.diff(np.append(starts, len(rec))))
+    later = np.flatnonzero(np.arange(len(rec)) != first)
+    return np.stack([rec["i"][first[later]], rec["j"][first[later]], rec["i"][later], rec["j"][later]],
+                    axis=1).astype(np.int32).reshape(-1, 4)
+
+
+def _sigs_at_home(sid: str, wanted: list[np.ndarray], parts: list[Part]) -> list[tuple[np.ndarray, np.ndarray]]:
+    """On the worker of a group of parts: for each reduce partition, the signatures of the
+    candidates it wanted from these parts (refs, one signature row each)."""
+    summaries = {i: s for part in parts for i, s in part.summaries.get(sid, ())}
+    out = []
+    for refs in wanted:
+        refs = np.unique(refs, axis=0)
+        rows = [summaries[i].sentences.sig[j] for i, j in refs.tolist()]
+        out.append((refs, np.stack(rows) if rows else np.empty((0, 0), np.uint32)))
+    return out
+
+
+def _verify_here(buckets: list[list[Ref]], threshold: float, *found: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+    """On the worker of a reduce partition: its buckets' candidate pairs verified on the
+    signatures the groups of parts sent (:func:`_sigs_at_home`), packed as :func:`_pair_array`."""
+    sigs: dict[Ref, Any] = {}
+    for refs, rows in found:
+        sigs.update(zip(map(tuple, refs.tolist()), rows))
+    return _pair_array(_verify(buckets, sigs, threshold))
+
+
+def _joined(pairs: np.ndarray, min_documents: int) -> tuple[np.ndarray, np.ndarray]:
+    """``canonical_refs(components((), pairs), min_documents)`` over packed pairs, with no Python
+    object per ref: the clusters' refs (rows of document, passage) in canonical order, and where
+    each cluster starts among them."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    if not len(pairs):
+        return np.empty((0, 2), np.int64), np.empty(0, np.int64)
+    ends = np.concatenate([pairs[:, :2], pairs[:, 2:]]).astype(np.int64)
+    codes = ends[:, 0] << 32 | ends[:, 1]  # ordered as refs are: by document, then passage
+    nodes, inverse = np.unique(codes, return_inverse=True)
+    m = len(pairs)
+    graph = coo_matrix((np.ones(m, np.int8), (inverse[:m], inverse[m:])), shape=(len(nodes), len(nodes)))
+    labels = connected_components(graph, directed=False)[1]
+    order = np.argsort(labels, kind="stable")  # by cluster, refs in order within each
+    members, label = nodes[order], labels[order]
+    starts = np.flatnonzero(np.r_[True, label[1:] != label[:-1]])
+    docs = members >> 32
+    new_doc = np.r_[True, (docs[1:] != docs[:-1]) | (label[1:] != label[:-1])]
+    keep = starts[np.add.reduceat(new_doc.astype(np.int64), starts) >= min_documents] if len(starts) else starts
+    keep = keep[np.argsort(members[keep], kind="stable")]  # clusters by their first ref
+    sizes = np.diff(np.append(starts, len(members)))[np.searchsorted(starts, keep)]
+    placed = np.cumsum(sizes) - sizes  # where each kept cluster starts in the output
+    out = members[np.repeat(keep - placed, sizes) + np.arange(int(sizes.sum()))]
+    return np.stack([out >> 32, out & 0xFFFFFFFF], axis=1), placed
+
+
+def _unpacked(refs: np.ndarray, starts: np.ndarray) -> list[list[Ref]]:
+    """Clusters as :class:`copydesk.corpus.Clusters` holds them, from a piece of :func:`_joined`'s
+    arrays (refs, cluster starts): made on a worker, so the client never builds them."""
+    rows = list(map(tuple, refs.tolist()))
+    bounds = starts.tolist() + [len(rows)]
+    return [rows[a:b] for a, b in zip(bounds, bounds[1:])]
+
+
 def _split(sid: str, records: Callable[..., np.ndarray], args: tuple[Any, ...], n_out: int,
            *parts: Part) -> list[np.ndarray]:
     """Map side of the shuffle: the records of some parts, by partition (their key modulo)."""
@@ -515,11 +587,6 @@ def _make(make: Make, args: Any, clusters: list[list[Ref]], home: np.ndarray, n_
     for doc, p in make_problems(([members[tuple(r)] for r in c] for c in clusters), notes, make, args):
         out[int(home[doc])].append((doc, p))
     return out
-
-
-def _sigs(part: Part, sid: str, refs: set[Ref]) -> dict[Ref, Any]:
-    return {(i, j): s.sentences.sig[j] for i, s in part.summaries.get(sid, ()) for j in range(len(s.sentences))
-            if (i, j) in refs}
 
 
 class DaskCorpus:
@@ -600,39 +667,61 @@ class DaskCorpus:
     def near(self, threshold: float) -> list[list[Member]]:
         if not self.parts:
             return []
-        same = self._shuffle(_exact_records, ("sentence",), _exact_refs)
-        buckets = self._shuffle(_band_records, (), _bucket)
-        identical, candidates = self._gather(same), self._gather(buckets)
-        # only candidates' passages (with their signatures) come to the client
-        members = self._members("sentence", {r for c in identical + candidates for r in c})
-        pairs = [(refs[0], r) for refs in identical for r in refs]
-        pairs += _verify(candidates, {r: m.passage.sig for r, m in members.items()}, threshold)
+        pairs = [((a, b), (c, d)) for a, b, c, d in self._near_pairs(threshold).tolist()]
+        members = self._members("sentence", {r for pair in pairs for r in pair})
         return canonical([members[r] for r in c] for c in components((), pairs))
 
+    def _homes(self) -> tuple[Any, int, int]:
+        """(a future of file index -> its group of parts, parts per group, groups)."""
+        size, _ = self._grouping()
+        return self.client.scatter(self._home // size, broadcast=False), size, -(-len(self.parts) // size)
+
+    def _by_group(self, found: list[Any], home: Any, n_groups: int) -> list[list[Any]]:
+        """For each group of parts, from each of ``found`` (futures of lists of clusters of refs),
+        a future of the refs whose documents that group holds."""
+        import operator
+
+        routes = [self.client.submit(_route, c, home, n_groups, pure=False) for c in found]
+        return [[self.client.submit(operator.getitem, f, g, pure=False) for f in routes] for g in range(n_groups)]
+
+    def _near_pairs(self, threshold: float) -> np.ndarray:
+        """The pairs that join near-duplicate sentences (packed: :func:`_pair_array`), found on
+        the workers: each identical sentence with the first of its copies, and the LSH bucket
+        candidates whose signatures agree on ``threshold``. The buckets stay on their reduce
+        workers, which get their candidates' signatures from the groups of parts that hold them;
+        only verified pairs (16 bytes each) come here."""
+        import operator
+
+        submit = self.client.submit
+        same = self._shuffle(_exact_records, ("sentence",), _identical_pairs)
+        buckets = self._shuffle(_band_records, (), _bucket)
+        home, size, n_groups = self._homes()
+        wanted = self._by_group(buckets, home, n_groups)
+        sigs = [submit(_sigs_at_home, self.sid, wanted[g], [p for p, _ in self.parts[g * size:(g + 1) * size]],
+                       pure=False) for g in range(n_groups)]
+        verified = [submit(_verify_here, b, threshold, *[submit(operator.getitem, h, r, pure=False) for h in sigs],
+                           pure=False) for r, b in enumerate(buckets)]
+        return np.concatenate(self.watchdog.gather(same + verified))
+
     def clusters(self, kind: str, threshold: float | None = None, min_documents: int = 2) -> Clusters:
-        """Exact clusters stay on the workers that grouped them. Near ones are joined here
-        (union-find over the refs of identical sentences and verified bucket candidates: only
-        candidates' signatures come here), then go back to the cluster in chunks."""
+        """Exact clusters stay on the workers that grouped them. Near ones are joined here from
+        the verified pairs (:meth:`_near_pairs`: arrays, no Python object per ref) and go back
+        to the cluster in chunks."""
         if not self.parts:
             return Clusters(kind, [])
         if threshold is None:
             return Clusters(kind, [self.client.submit(canonical_refs, f, min_documents, pure=False)
                                    for f in self._shuffle(_exact_records, (kind,), _exact_refs)])
-        identical = self._gather(self._shuffle(_exact_records, ("sentence",), _exact_refs))
-        candidates = self._gather(self._shuffle(_band_records, (), _bucket))
-        wanted: dict[int, set[Ref]] = defaultdict(set)
-        for c in candidates:
-            for ref in c:
-                wanted[int(self._home[ref[0]])].add(ref)
-        sigs: dict[Ref, Any] = {}
-        for d in self.watchdog.gather([self.client.submit(_sigs, self.parts[k][0], self.sid, r, pure=False)
-                                       for k, r in sorted(wanted.items())]):
-            sigs.update(d)
-        pairs = [(refs[0], r) for refs in identical for r in refs] + list(_verify(candidates, sigs, threshold))
-        found = canonical_refs(components((), pairs), min_documents)
+        refs, starts = _joined(self._near_pairs(threshold), min_documents)
         _, n_out = self._grouping()
-        chunk = -(-len(found) // n_out) if found else 1
-        return Clusters(kind, [self.client.scatter(found[k:k + chunk]) for k in range(0, len(found), chunk)])
+        chunk = -(-len(starts) // n_out) if len(starts) else 1
+        out = []
+        for k in range(0, len(starts), chunk):
+            bounds = starts[k:k + chunk + 1]
+            end = int(bounds[-1]) if k + chunk < len(starts) else len(refs)
+            piece = self.client.scatter([refs[int(bounds[0]):end], starts[k:k + chunk] - bounds[0]])
+            out.append(self.client.submit(_unpacked, *piece, pure=False))
+        return Clusters(kind, out)
 
     def problems(self, clusters: Clusters, make: Make, args: Any, note: Note | None = None,
                  marks: Clusters | None = None) -> list[Any]:
@@ -644,16 +733,9 @@ class DaskCorpus:
         if not self.parts or not clusters.refs:
             return []
         submit = self.client.submit
-        size, _ = self._grouping()
-        n_groups = -(-len(self.parts) // size)
-        home = self.client.scatter(self._home // size, broadcast=False)  # file index -> its group of parts
-
-        def by_group(found: Clusters) -> list[list[Any]]:
-            routes = [submit(_route, c, home, n_groups, pure=False) for c in found.refs]
-            return [[submit(operator.getitem, f, g, pure=False) for f in routes] for g in range(n_groups)]
-
-        wanted = by_group(clusters)
-        marking = by_group(marks) if marks is not None and marks is not clusters else None
+        home, size, n_groups = self._homes()
+        wanted = self._by_group(clusters.refs, home, n_groups)
+        marking = self._by_group(marks.refs, home, n_groups) if marks is not None and marks is not clusters else None
         held = [submit(_at_home, self.sid, clusters.kind, note, wanted[g], marking[g] if marking else None,
                        [p for p, _ in self.parts[g * size:(g + 1) * size]], pure=False) for g in range(n_groups)]
         made = [submit(_make, make, args, c, home, n_groups,
