@@ -47,7 +47,7 @@ import os
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Iterator, NamedTuple, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 
@@ -55,8 +55,10 @@ from copydesk.clusters import MAX_BUCKET, UnionFind, components, estimate
 from copydesk.corpus import KINDS, Clusters, Make, Member, Note, canonical, canonical_refs, make_problems, marked
 from copydesk.executors import Job, default_jobs
 from copydesk.inputs import InputError, InputFile, read
-from copydesk.lint import Selection, keep, make_finding
-from copydesk.results import FileResult, error_entry, failed_file
+from copydesk.held import HELD, HeldResults
+from copydesk.lint import Selection
+from copydesk.placing import Placing, digest, place, place_on_documents
+from copydesk.results import FileResult, failed_file
 
 DEFAULT_BATCH = 64      # files per lint task (at most: small corpora get smaller ones, to keep every worker busy)
 RETRIES = 1             # re-runs of a task that raised (worker deaths are retried by the scheduler)
@@ -85,59 +87,9 @@ def warm_up(recipe: Any, fingerprint: str) -> None:
     worker_config(recipe, fingerprint)
 
 
-def _digest(text: str) -> str:
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
-
-
 def _text(path: str, source: tuple[str, str]) -> str:
     kind, value = source
     return value if kind == "text" else read(InputFile(path, value))
-
-
-class Placing:
-    """What placing a corpus problem needs of a parsed document, without the parse: its line
-    starts, its sentences' spans and its suppressions (the text is read again, and checked
-    against its digest). The lint task keeps one per document, so the last stage re-parses nothing."""
-
-    __slots__ = ("lines", "starts", "ends", "suppressions")
-
-    def __init__(self, doc: Any) -> None:
-        from copydesk.suppression import Suppressions
-
-        self.lines = np.asarray(doc.lines.starts, np.int64)
-        self.starts = np.fromiter((s.start for s in doc.sentences), np.int64, len(doc.sentences))
-        self.ends = np.fromiter((s.end for s in doc.sentences), np.int64, len(doc.sentences))
-        self.suppressions = Suppressions(doc)
-
-    def view(self, path: str, text: str) -> "_Placed":
-        return _Placed(path, text, self)
-
-
-class _Sentence(NamedTuple):
-    start: int
-    end: int
-
-
-@dataclass
-class _Placed:
-    """A document as :func:`copydesk.lint.make_finding` reads it (path, text, position,
-    sentence_at), answered from a :class:`Placing` as :class:`copydesk.document.Document` would."""
-
-    path: str
-    text: str
-    placing: Placing
-
-    def position(self, offset: int) -> tuple[int, int]:
-        lines = self.placing.lines
-        line = int(np.searchsorted(lines, offset, side="right")) - 1
-        return line + 1, offset - int(lines[line]) + 1
-
-    def sentence_at(self, offset: int) -> _Sentence | None:
-        p = self.placing
-        i = int(np.searchsorted(p.starts, offset, side="right")) - 1
-        if i >= 0 and offset < p.ends[i]:
-            return _Sentence(int(p.starts[i]), int(p.ends[i]))
-        return None
 
 
 @dataclass
@@ -159,7 +111,7 @@ def _add(part: Part, index: int, result: FileResult | None, text: str, doc: Any,
         part.results.append((index, result))
     if doc is None:
         return
-    part.digests[index] = _digest(text)
+    part.digests[index] = digest(text)
     part.placings[index] = Placing(doc)
     for sid, summary in summaries.items():
         part.summaries.setdefault(sid, []).append((index, summary))
@@ -183,21 +135,6 @@ def lint_part(recipe: Any, fingerprint: str, selection: Selection, verbose: bool
             part.sources[index] = source
         result.summaries = {}
     return part
-
-
-class _Held:
-    """The stand-in for every file whose result stays on a worker until the last stage (one
-    object for all: the client keeps nothing per file)."""
-
-    __slots__ = ()
-    document = None
-    format = None
-
-    def __repr__(self) -> str:
-        return "HELD"
-
-
-HELD = _Held()
 
 
 def part_overview(part: Part) -> tuple[dict[str, tuple[int, str]], dict[str, int]]:
@@ -235,20 +172,8 @@ def finish_part(recipe: Any, fingerprint: str, selection: Selection, part: Part,
         problems = extra.get(index, []) + mine[index]
         res = dataclasses.replace(res, findings=list(res.findings), errors=list(res.errors))
         if problems:
-            try:
-                text = _text(res.path, part.sources[index])
-                if _digest(text) != part.digests[index]:
-                    raise InputError(f"{res.path}: changed while it was being linted; run copydesk again")
-            except InputError as exc:
-                res.errors.append(error_entry(None, str(exc)))
-            else:
-                placing = part.placings[index]
-                doc = placing.view(res.path, text)
-                for sid, p in problems:
-                    spec = config.specs[sid]
-                    f = make_finding(doc, spec, config.for_path(res.path).get(sid, config.for_path("")[sid]), p)
-                    if keep(f, placing.suppressions, selection):
-                        res.findings.append(f)
+            place(config, selection, res, problems, lambda: _text(res.path, part.sources[index]),
+                  part.digests[index], part.placings[index])
         if res.format is not None:
             res.errors.extend(dict(e) for e in failed)
         out.append((index, res))
@@ -810,7 +735,7 @@ class DaskExecutor:
             yield DaskSession(client, job, files, self.inputs, self.batch_size, output)
 
 
-class DaskSession:
+class DaskSession(HeldResults):
     """One run on a cluster: lint tasks leave their results and summaries on the workers
     (``parts``); the client keeps nothing per file (:data:`HELD` stands for each result there),
     only per part and per check. The corpus checks work on the summaries there, and the last
@@ -820,6 +745,7 @@ class DaskSession:
 
     def __init__(self, client: Any, job: Job, files: Sequence[InputFile], inputs: str, batch_size: int,
                  output: str | None = None) -> None:
+        super().__init__()
         self.client, self.job, self.files, self.inputs, self.batch_size = client, job, files, inputs, batch_size
         self.output = output
         config = job.config
@@ -828,10 +754,7 @@ class DaskSession:
         self.cache_args = (cache.directory, cache.salt) if cache is not None else None
         self.parts: list[tuple[Any, np.ndarray]] = []  # (future of a Part, its file indices)
         self.counts: Counter[str] = Counter()
-        self._summary_failures: dict[str, tuple[int, str]] = {}  # check id -> its first failure (index, why)
-        self._failed: list[dict[str, Any]] = []  # error entries of the corpus checks that failed
         self._hits_placed = False
-        self._problems: dict[int, list[tuple[str, Any]]] = {}  # file index -> (check id, problem) made here
         self._remote: list[tuple[str, list[list[Any]], int]] = []  # problems left on the cluster (DaskCorpus.problems)
         self._here: set[str] = set()  # keys of the parts scattered from here (cache hits: results held here)
         self.watchdog = Watchdog(client)
@@ -914,9 +837,8 @@ class DaskSession:
                         fail(taken[0][0], failed_file(path, message, "input.worker-failed"))
                     submit_next()
                     continue
-                for sid, first in failures.items():
-                    if sid not in self._summary_failures or first[0] < self._summary_failures[sid][0]:
-                        self._summary_failures[sid] = first
+                for sid, (first, why) in failures.items():
+                    self._note_failure(sid, first, why)
                 self.counts.update(n)
                 self.parts.append((part, np.array([i for _, i, _, _ in taken], np.int64)))
                 if progress:
@@ -925,29 +847,6 @@ class DaskSession:
                 submit_next()
         self.parts.sort(key=lambda p: p[1][0])
         return results
-
-    def summary_failure(self, check_id: str, results: list[Any]) -> str | None:
-        """Why the first document that parsed has no summary for ``check_id``, if one has none."""
-        first = self._summary_failures.get(check_id)
-        for i, r in enumerate(results):
-            if first is not None and i >= first[0]:
-                break
-            if r is not HELD and r.format is not None and check_id in r.summary_failures:
-                return r.summary_failures[check_id]
-        return first[1] if first else None
-
-    def fail(self, results: list[Any], entry: Callable[[], dict[str, Any]]) -> None:
-        """A corpus check failed: its error entry on every document that parsed (those held on
-        the workers get it in the last stage)."""
-        self._failed.append(entry())
-        for r in results:
-            if r is not HELD and r.format is not None:
-                r.errors.append(entry())
-
-    def parsed_paths(self, results: list[Any]) -> set[str]:
-        """The documents that parsed or may have (those on the workers): only asked for when a
-        check made problems here."""
-        return {f.path for f, r in zip(self.files, results) if r is HELD or r.format is not None}
 
     def _place_hits(self, results: list[FileResult]) -> None:
         """Cache hits hold their summaries here: they join the others on the cluster, as parts."""
@@ -1000,16 +899,9 @@ class DaskSession:
         there (``results[i]``, :data:`HELD`, becomes the file's result), unless the session
         writes shards (:meth:`write` finishes them); cache hits are placed here, on their document."""
         here = self._problems_here(results) if self._here else {}
-        index = {f.path: i for i, f in enumerate(self.files)} if problems else {}
-        for path, found in problems.items():
-            i = index[path]
-            if results[i] is HELD:
-                self._problems[i] = [(spec.id, p) for spec, _, p in found]
-            elif results[i].document is not None:
-                here.setdefault(path, []).extend(found)
+        for path, found in self._hold_problems(problems, results).items():
+            here.setdefault(path, []).extend(found)
         if here:
-            from copydesk.executors import place_on_documents
-
             place_on_documents(here, results, selection)
         if self.output is None:
             for done in self.watchdog.gather(self._finish(finish_part, results)):
