@@ -399,32 +399,40 @@ def _verify_here(buckets: list[list[Ref]], threshold: float, *found: tuple[np.nd
     return _pair_array(_verify(buckets, sigs, threshold))
 
 
+def _labels(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Connected components of nodes ``0 .. n-1`` joined by the edges ``(a[k], b[k])``: each node's
+    label is the smallest node of its component (union-find by whole arrays: hook each edge's
+    larger root under its smaller one, then point every node at its root; numpy only, as scipy's
+    import alone would cost the client 24 MiB)."""
+    parent = np.arange(n)
+    while True:
+        ra, rb = parent[a], parent[b]
+        differ = ra != rb
+        if not differ.any():
+            return parent
+        np.minimum.at(parent, np.maximum(ra, rb)[differ], np.minimum(ra, rb)[differ])
+        while not np.array_equal(up := parent[parent], parent):
+            parent = up
+
+
 def _joined(pairs: np.ndarray, min_documents: int) -> tuple[np.ndarray, np.ndarray]:
     """``canonical_refs(components((), pairs), min_documents)`` over packed pairs, with no Python
     object per ref: the clusters' refs (rows of document, passage) in canonical order, and where
     each cluster starts among them."""
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import connected_components
-
     if not len(pairs):
         return np.empty((0, 2), np.int64), np.empty(0, np.int64)
     ends = np.concatenate([pairs[:, :2], pairs[:, 2:]]).astype(np.int64)
-    codes = ends[:, 0] << 32 | ends[:, 1]  # ordered as refs are: by document, then passage
-    nodes, inverse = np.unique(codes, return_inverse=True)
-    m = len(pairs)
-    graph = coo_matrix((np.ones(m, np.int8), (inverse[:m], inverse[m:])), shape=(len(nodes), len(nodes)))
-    labels = connected_components(graph, directed=False)[1]
-    order = np.argsort(labels, kind="stable")  # by cluster, refs in order within each
+    nodes, inverse = np.unique(ends[:, 0] << 32 | ends[:, 1], return_inverse=True)  # in ref order
+    labels = _labels(len(nodes), inverse[:len(pairs)], inverse[len(pairs):])
+    order = np.argsort(labels, kind="stable")  # clusters by their first ref, refs in order within each
     members, label = nodes[order], labels[order]
     starts = np.flatnonzero(np.r_[True, label[1:] != label[:-1]])
+    sizes = np.diff(np.append(starts, len(members)))
     docs = members >> 32
     new_doc = np.r_[True, (docs[1:] != docs[:-1]) | (label[1:] != label[:-1])]
-    keep = starts[np.add.reduceat(new_doc.astype(np.int64), starts) >= min_documents] if len(starts) else starts
-    keep = keep[np.argsort(members[keep], kind="stable")]  # clusters by their first ref
-    sizes = np.diff(np.append(starts, len(members)))[np.searchsorted(starts, keep)]
-    placed = np.cumsum(sizes) - sizes  # where each kept cluster starts in the output
-    out = members[np.repeat(keep - placed, sizes) + np.arange(int(sizes.sum()))]
-    return np.stack([out >> 32, out & 0xFFFFFFFF], axis=1), placed
+    keep = np.add.reduceat(new_doc.astype(np.int64), starts) >= min_documents
+    out, sizes = members[np.repeat(keep, sizes)], sizes[keep]
+    return np.stack([out >> 32, out & 0xFFFFFFFF], axis=1), np.cumsum(sizes) - sizes
 
 
 def _unpacked(refs: np.ndarray, starts: np.ndarray) -> list[list[Ref]]:
