@@ -180,6 +180,17 @@ def test_a_sentence_ends_after_nested_closing_quotes():
         "Dr. Smith said \u201cfine.\u201d", "He left."]
 
 
+def test_a_sentence_ends_after_a_spaced_closing_quote_and_full_stop():
+    """syntok reads a closing quote after a space as an opening one and runs on; the full stop after it ends it."""
+    from copydesk.parsing.segment import split_sentences
+
+    text = ("Tourists are safe, \u201cas long as you take care, as one normally would \u201d. The album sold well. "
+            "She said \"stop \". Nobody did. It cost 5 U.S. dollars. He wrote \u201cfine\u201d. and then left.")
+    assert [text[a:b] for a, b in split_sentences(text)] == [
+        "Tourists are safe, \u201cas long as you take care, as one normally would \u201d.", "The album sold well.",
+        "She said \"stop \".", "Nobody did.", "It cost 5 U.S. dollars.", "He wrote \u201cfine\u201d. and then left."]
+
+
 def test_one_sentence_shortcut_agrees_with_syntok():
     """Blocks with no sentence punctuation before their last character skip syntok: same spans."""
     from hypothesis import given, settings, strategies as st

@@ -10,9 +10,10 @@ from syntok import segmenter
 from copydesk.document import Block, Sentence
 
 _SPACE = re.compile(r"\s+")
-# syntok keeps a sentence going after nested closing quotes ('He said: "Go now.'" Then ...'):
-# split there when the next word starts with a capital.
-_NESTED_END = re.compile(r"(?<=[.!?][\'’\"”][\'’\"”])\s+(?=[\"“‘]?[A-Z])")
+# syntok keeps a sentence going after nested closing quotes ('He said: "Go now.'" Then ...') and after a
+# closing quote set off by a space ('... one normally would ”. The album ...'): split there when the
+# next word starts with a capital.
+_QUOTE_END = re.compile(r"(?:(?<=[.!?][\'’\"”][\'’\"”])|(?<=[’\"”]\.))\s+(?=[\"“‘]?[A-Z])")
 # syntok runs in time linear in tokens, but a pathological block (a 2 MB line) is cut into
 # windows at whitespace so memory stays bounded.
 _WINDOW = 20000
@@ -79,9 +80,9 @@ def _window_spans(chunk: str) -> tuple[tuple[int, int], ...]:
 
 
 def _refine(chunk: str, w0: int, start: int, end: int) -> list[tuple[int, int]]:
-    """Split a syntok sentence after nested closing quotes."""
+    """Split a syntok sentence after closing quotes it missed."""
     out, pos = [], start
-    for m in _NESTED_END.finditer(chunk, start, end):
+    for m in _QUOTE_END.finditer(chunk, start, end):
         out.append((w0 + pos, w0 + m.start()))
         pos = m.end()
     out.append((w0 + pos, w0 + end))
