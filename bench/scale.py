@@ -14,6 +14,10 @@ exits: imports, configuration and run; not ``ru_maxrss``, which also counts the 
 process, scheduler and all, that the client was forked from), then the slope: how much the peak grows per document and from one size to the next (the issue's bound: less
 than 20% from 30k to 100k documents).
 
+``--local 10000,30000`` also runs the local engine in one process (``--jobs 1``) with ``--output-dir``
+at those sizes and prints its peak and slope (the local engine spills each result as it arrives, so
+its peak should grow with the corpus summaries only, not with the findings).
+
 ``--compare N`` also times the local engine in one process (``--jobs 1``) against one Dask worker on
 the first N documents (``--repeat R`` times, interleaved; the fastest counts), in wall time and in
 CPU seconds (the Dask run's: client + workers + scheduler), which a busy shared machine disturbs
@@ -21,7 +25,7 @@ less, and checks that the merged shards (``report merge``) are byte-identical to
 engine's JSON report.
 
 Usage: ``nice -n 10 .venv/bin/python bench/scale.py [--docs 10000,30000,100000] [--workers 1]
-[--compare 2000] [--repeat 1] [--profile fast] [--select boilerplate,readability] [--dir DIR] [--mode shards]``
+[--compare 2000] [--repeat 1] [--local SIZES] [--profile fast] [--select boilerplate,readability] [--dir DIR] [--mode shards]``
 """
 
 from __future__ import annotations
@@ -116,17 +120,19 @@ def main(argv: list[str] | None = None) -> int:
                     help="shards: --output-dir (the streamed report); report: one JSON report")
     ap.add_argument("--dir", help="archive and outputs folder (default: a temporary one; reused if it exists)")
     ap.add_argument("--repeat", type=int, default=1, help="times the comparison is run (interleaved)")
+    ap.add_argument("--local", default="", help="archive sizes for the local engine with --output-dir (1 process)")
     args = ap.parse_args(argv)
 
     import distributed
 
     sizes = [int(x) for x in args.docs.split(",") if x]
+    local_sizes = [int(x) for x in args.local.split(",") if x]
     tmp = None if args.dir else tempfile.TemporaryDirectory(prefix="copydesk-scale-")
     work = Path(args.dir or tmp.name)
     root = work / "archive"
     t = time.perf_counter()
-    make_archive(root, max(sizes + [args.compare]))
-    print(f"archive of {max(sizes + [args.compare])} documents ready in {time.perf_counter() - t:.0f} s", file=sys.stderr)
+    make_archive(root, max(sizes + local_sizes + [args.compare]))
+    print(f"archive of {max(sizes + local_sizes + [args.compare])} documents ready in {time.perf_counter() - t:.0f} s", file=sys.stderr)
     common = ["--profile", args.profile, "--select", args.select, "--no-cache", "--fail-on", "never", "--quiet"]
 
     def dask_args(address: str, n: int, tag: str) -> list[str]:
@@ -173,6 +179,9 @@ def main(argv: list[str] | None = None) -> int:
                 return 1
         for n in sizes:
             row(workers, n, *dask_run(client, n, f"{n}"))
+    for n in local_sizes:
+        row("local engine --output-dir, 1 process", n,
+            *run(["check", *sites(root, n), *common, "--jobs", "1", "--output-dir", str(work / f"local-{n}")], work))
 
     print(f"profile {args.profile}, --select {args.select}, --mode {args.mode}; {os.cpu_count()} cores; "
           f"Python {sys.version.split()[0]}; load average {os.getloadavg()[0]:.1f}\n")
@@ -187,11 +196,12 @@ def main(argv: list[str] | None = None) -> int:
         (lw, lc), (dw, dc) = best.values()
         print(f"\none dask worker / local engine (fastest of {args.repeat}): documents/s {lw / dw:.2f}, "
               f"documents per CPU second {lc / dc:.2f}")
-    series = [(n, rss) for name, n, _, rss, _ in rows[len(compared):]]
-    if len(series) > 1:
-        print("\n| from | to | client peak growth | MiB per 10k more documents |\n|---:|---:|---:|---:|")
-        for (n0, r0), (n1, r1) in zip(series, series[1:]):
-            print(f"| {n0:,} | {n1:,} | {100 * (r1 - r0) / r0:+.1f}% | {(r1 - r0) / (n1 - n0) * 1e4:.1f} |")
+    for kind in dict.fromkeys(name for name, *_ in rows[len(compared):]):
+        series = [(n, rss) for name, n, _, rss, _ in rows[len(compared):] if name == kind]
+        if len(series) > 1:
+            print(f"\n{kind}:\n\n| from | to | peak growth | MiB per 10k more documents |\n|---:|---:|---:|---:|")
+            for (n0, r0), (n1, r1) in zip(series, series[1:]):
+                print(f"| {n0:,} | {n1:,} | {100 * (r1 - r0) / r0:+.1f}% | {(r1 - r0) / (n1 - n0) * 1e4:.1f} |")
     if tmp:
         tmp.cleanup()
     return 0

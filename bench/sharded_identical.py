@@ -8,9 +8,11 @@ inside the set's folder, as ``score.py`` runs it), with the default profile:
     copydesk report merge OUT --format json                                      (the shards, merged)
 
 and compares the two reports byte for byte, and the exit codes. The Dask cluster is a local one of
-``--workers`` processes started once. Prints one line per target; exits 1 if any report differs.
+``--workers`` processes started once. ``--local-shards`` also merges the local engine's own
+``--output-dir`` run (``--jobs 2``: its results spilled as they arrive) and compares it the same way.
+Prints one line per target; exits 1 if any report differs.
 
-Usage: ``nice -n 10 .venv/bin/python bench/sharded_identical.py [--workers 2] [--only NAME,...]``
+Usage: ``nice -n 10 .venv/bin/python bench/sharded_identical.py [--workers 2] [--only NAME,...] [--local-shards]``
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--only", default="", help="targets to run (content, set names), comma separated")
+    ap.add_argument("--local-shards", action="store_true", help="also the local engine's --output-dir, merged")
     args = ap.parse_args(argv)
 
     import distributed
@@ -58,6 +61,13 @@ def main(argv: list[str] | None = None) -> int:
                                   cluster.scheduler_address, "--output-dir", out, "--quiet"], cwd)
             code_m, merged, _ = run(["report", "merge", out, "--format", "json"], cwd)
             same = merged == local and code_l == code_d == code_m
+            if args.local_shards:
+                code_s, _, _ = run(["check", target, "--no-cache", "--jobs", "2", "--output-dir", out + "-local",
+                                    "--quiet"], cwd)
+                code_ms, spilled, _ = run(["report", "merge", out + "-local", "--format", "json"], cwd)
+                same_local = spilled == local and code_l == code_s == code_ms
+                print(f"{name}: local --output-dir merged {'byte-identical' if same_local else 'DIFFERS'}")
+                same = same and same_local
             failed += not same
             files, findings = len(os.listdir(os.path.join(cwd, target))), local.count(b'"rule":')
             print(f"{name}: {files} files, {findings} findings, local {t_l:.1f} s, dask "

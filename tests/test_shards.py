@@ -112,10 +112,59 @@ def test_any_fsspec_location(run_cli, project):
     assert merged == local
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_local_output_dir_spills_every_result(run_cli, project, monkeypatch, jobs):
+    """The local engine with --output-dir holds no linted file's result for the corpus stage (each
+    is spilled as it comes, a window of files at a time, in this process or its pool): the corpus
+    stage sees HELD for them, only cache hits and unreadable files are held here; the merged
+    report is still byte-identical to the one-report run."""
+    from copydesk import runner, spill
+    from copydesk.held import HELD
+
+    make_sites(project / "site", 12)
+    _, local, _ = run_cli("check", "site", "--format", "json", "--jobs", jobs, *FAST)
+    run_cli("check", "site/news", "--profile", "fast", "--jobs", jobs, "--fail-on", "never")  # news/: cache hits
+    monkeypatch.setattr(spill, "WINDOW", 5)
+    held = {}
+    stage = runner.corpus_stage
+
+    def spy(job, session, results):
+        held.update((f.path, r is HELD) for f, r in zip(session.files, results))
+        return stage(job, session, results)
+
+    monkeypatch.setattr(runner, "corpus_stage", spy)
+    run_cli("check", "site", "--output-dir", "out", "--profile", "fast", "--jobs", jobs)
+    assert held == {p: p.startswith("site/blog/") for p in held} and len(held) == 13
+    _, merged, _ = run_cli("report", "merge", "out", "--format", "json")
+    assert merged == local
+
+
+def test_local_output_dir_notices_a_file_changed_before_its_findings_are_placed(run_cli, project, monkeypatch):
+    """Spilled files are read again to place their corpus findings: a file changed meanwhile gets
+    an error entry, never findings at the wrong place."""
+    from copydesk import runner
+
+    make_sites(project / "site", 6)
+    stage = runner.corpus_stage
+
+    def edit_then_stage(job, session, results):
+        write(project / "site" / "blog" / "a00.md", "Rewritten meanwhile.\n")
+        return stage(job, session, results)
+
+    monkeypatch.setattr(runner, "corpus_stage", edit_then_stage)
+    run_cli("check", "site", "--output-dir", "out", *FAST)
+    _, merged, _ = run_cli("report", "merge", "out", "--format", "json")
+    files = {e["path"]: e for e in json.loads(merged)["files"]}
+    assert [e["message"] for e in files["site/blog/a00.md"]["errors"]] == [
+        "site/blog/a00.md: changed while it was being linted; run copydesk again"]
+    assert not any(f["rule"] == "boilerplate.corpus-repeat" for f in files["site/blog/a00.md"]["findings"])
+    assert any(f["rule"] == "boilerplate.corpus-repeat" for f in files["site/blog/a02.md"]["findings"])
+
+
 def test_placing_answers_as_the_document():
     """The last stage places corpus problems from a Placing (no re-parse): the same positions,
     sentences and suppressions as the parsed document."""
-    from copydesk.distributed import Placing
+    from copydesk.placing import Placing
     from copydesk.parsing import parse
 
     text = ("---\ntitle: T\n---\n# Head\n\nOne sentence here. Another one follows!\n\n"
@@ -165,11 +214,13 @@ def test_dask_workers_write_the_shards(cluster, run_cli, project, monkeypatch, i
 
 
 def test_dask_shards_from_the_cache(cluster, run_cli, project):
-    """A second run takes every file from the cache: the client holds them and writes their shard."""
+    """Files taken from the cache are held by the client, which places their corpus findings and
+    writes their shard, among files linted on the workers (partly warm), or alone (warm)."""
     make_sites(project / "site")
     _, local, _ = run_cli("check", "site", "--format", "json", "--profile", "fast", "--fail-on", "never",
                           "--no-cache")
-    for _ in range(2):  # cold, then warm
+    run_cli("check", "site/news", "--profile", "fast", "--fail-on", "never")  # news/: cache hits next
+    for _ in range(2):  # partly warm, then warm
         run_cli("check", "site", "--output-dir", "out", "--profile", "fast", "--fail-on", "never",
                 "--executor", "dask", "--scheduler", cluster.scheduler_address)
         _, merged, _ = run_cli("report", "merge", "out", "--format", "json")

@@ -47,7 +47,7 @@ import os
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Iterator, NamedTuple, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 
@@ -55,8 +55,10 @@ from copydesk.clusters import MAX_BUCKET, UnionFind, components, estimate
 from copydesk.corpus import KINDS, Clusters, Make, Member, Note, canonical, canonical_refs, make_problems, marked
 from copydesk.executors import Job, default_jobs
 from copydesk.inputs import InputError, InputFile, read
-from copydesk.lint import Selection, keep, make_finding
-from copydesk.results import FileResult, error_entry, failed_file
+from copydesk.held import HELD, HeldResults
+from copydesk.lint import Selection
+from copydesk.placing import Placing, digest, place, place_on_documents
+from copydesk.results import FileResult, failed_file
 
 DEFAULT_BATCH = 64      # files per lint task (at most: small corpora get smaller ones, to keep every worker busy)
 RETRIES = 1             # re-runs of a task that raised (worker deaths are retried by the scheduler)
@@ -85,59 +87,9 @@ def warm_up(recipe: Any, fingerprint: str) -> None:
     worker_config(recipe, fingerprint)
 
 
-def _digest(text: str) -> str:
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
-
-
 def _text(path: str, source: tuple[str, str]) -> str:
     kind, value = source
     return value if kind == "text" else read(InputFile(path, value))
-
-
-class Placing:
-    """What placing a corpus problem needs of a parsed document, without the parse: its line
-    starts, its sentences' spans and its suppressions (the text is read again, and checked
-    against its digest). The lint task keeps one per document, so the last stage re-parses nothing."""
-
-    __slots__ = ("lines", "starts", "ends", "suppressions")
-
-    def __init__(self, doc: Any) -> None:
-        from copydesk.suppression import Suppressions
-
-        self.lines = np.asarray(doc.lines.starts, np.int64)
-        self.starts = np.fromiter((s.start for s in doc.sentences), np.int64, len(doc.sentences))
-        self.ends = np.fromiter((s.end for s in doc.sentences), np.int64, len(doc.sentences))
-        self.suppressions = Suppressions(doc)
-
-    def view(self, path: str, text: str) -> "_Placed":
-        return _Placed(path, text, self)
-
-
-class _Sentence(NamedTuple):
-    start: int
-    end: int
-
-
-@dataclass
-class _Placed:
-    """A document as :func:`copydesk.lint.make_finding` reads it (path, text, position,
-    sentence_at), answered from a :class:`Placing` as :class:`copydesk.document.Document` would."""
-
-    path: str
-    text: str
-    placing: Placing
-
-    def position(self, offset: int) -> tuple[int, int]:
-        lines = self.placing.lines
-        line = int(np.searchsorted(lines, offset, side="right")) - 1
-        return line + 1, offset - int(lines[line]) + 1
-
-    def sentence_at(self, offset: int) -> _Sentence | None:
-        p = self.placing
-        i = int(np.searchsorted(p.starts, offset, side="right")) - 1
-        if i >= 0 and offset < p.ends[i]:
-            return _Sentence(int(p.starts[i]), int(p.ends[i]))
-        return None
 
 
 @dataclass
@@ -159,7 +111,7 @@ def _add(part: Part, index: int, result: FileResult | None, text: str, doc: Any,
         part.results.append((index, result))
     if doc is None:
         return
-    part.digests[index] = _digest(text)
+    part.digests[index] = digest(text)
     part.placings[index] = Placing(doc)
     for sid, summary in summaries.items():
         part.summaries.setdefault(sid, []).append((index, summary))
@@ -183,21 +135,6 @@ def lint_part(recipe: Any, fingerprint: str, selection: Selection, verbose: bool
             part.sources[index] = source
         result.summaries = {}
     return part
-
-
-class _Held:
-    """The stand-in for every file whose result stays on a worker until the last stage (one
-    object for all: the client keeps nothing per file)."""
-
-    __slots__ = ()
-    document = None
-    format = None
-
-    def __repr__(self) -> str:
-        return "HELD"
-
-
-HELD = _Held()
 
 
 def part_overview(part: Part) -> tuple[dict[str, tuple[int, str]], dict[str, int]]:
@@ -235,20 +172,8 @@ def finish_part(recipe: Any, fingerprint: str, selection: Selection, part: Part,
         problems = extra.get(index, []) + mine[index]
         res = dataclasses.replace(res, findings=list(res.findings), errors=list(res.errors))
         if problems:
-            try:
-                text = _text(res.path, part.sources[index])
-                if _digest(text) != part.digests[index]:
-                    raise InputError(f"{res.path}: changed while it was being linted; run copydesk again")
-            except InputError as exc:
-                res.errors.append(error_entry(None, str(exc)))
-            else:
-                placing = part.placings[index]
-                doc = placing.view(res.path, text)
-                for sid, p in problems:
-                    spec = config.specs[sid]
-                    f = make_finding(doc, spec, config.for_path(res.path).get(sid, config.for_path("")[sid]), p)
-                    if keep(f, placing.suppressions, selection):
-                        res.findings.append(f)
+            place(config, selection, res, problems, lambda: _text(res.path, part.sources[index]),
+                  part.digests[index], part.placings[index])
         if res.format is not None:
             res.errors.extend(dict(e) for e in failed)
         out.append((index, res))
@@ -438,6 +363,86 @@ def _verify(buckets: list[list[Ref]], sigs: dict[Ref, Any], threshold: float) ->
                     yield members[a], members[b]
 
 
+def _pair_array(pairs: Iterable[tuple[Ref, Ref]]) -> np.ndarray:
+    """Pairs of refs, packed: one ``(document, passage, document, passage)`` int32 row each."""
+    return np.array([(*a, *b) for a, b in pairs], np.int32).reshape(-1, 4)
+
+
+def _identical_pairs(rec: np.ndarray) -> np.ndarray:
+    """Each passage that shares a (group, exact key) with an earlier one, paired with the first of
+    them (packed as :func:`_pair_array`): what joins identical sentences."""
+    rec, starts = _groups(rec)
+    first = np.repeat(starts, np.diff(np.append(starts, len(rec))))
+    later = np.flatnonzero(np.arange(len(rec)) != first)
+    return np.stack([rec["i"][first[later]], rec["j"][first[later]], rec["i"][later], rec["j"][later]],
+                    axis=1).astype(np.int32).reshape(-1, 4)
+
+
+def _sigs_at_home(sid: str, wanted: list[np.ndarray], parts: list[Part]) -> list[tuple[np.ndarray, np.ndarray]]:
+    """On the worker of a group of parts: for each reduce partition, the signatures of the
+    candidates it wanted from these parts (refs, one signature row each)."""
+    summaries = {i: s for part in parts for i, s in part.summaries.get(sid, ())}
+    out = []
+    for refs in wanted:
+        refs = np.unique(refs, axis=0)
+        rows = [summaries[i].sentences.sig[j] for i, j in refs.tolist()]
+        out.append((refs, np.stack(rows) if rows else np.empty((0, 0), np.uint32)))
+    return out
+
+
+def _verify_here(buckets: list[list[Ref]], threshold: float, *found: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+    """On the worker of a reduce partition: its buckets' candidate pairs verified on the
+    signatures the groups of parts sent (:func:`_sigs_at_home`), packed as :func:`_pair_array`."""
+    sigs: dict[Ref, Any] = {}
+    for refs, rows in found:
+        sigs.update(zip(map(tuple, refs.tolist()), rows))
+    return _pair_array(_verify(buckets, sigs, threshold))
+
+
+def _labels(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Connected components of nodes ``0 .. n-1`` joined by the edges ``(a[k], b[k])``: each node's
+    label is the smallest node of its component (union-find by whole arrays: hook each edge's
+    larger root under its smaller one, then point every node at its root; numpy only, as scipy's
+    import alone would cost the client 24 MiB)."""
+    parent = np.arange(n)
+    while True:
+        ra, rb = parent[a], parent[b]
+        differ = ra != rb
+        if not differ.any():
+            return parent
+        np.minimum.at(parent, np.maximum(ra, rb)[differ], np.minimum(ra, rb)[differ])
+        while not np.array_equal(up := parent[parent], parent):
+            parent = up
+
+
+def _joined(pairs: np.ndarray, min_documents: int) -> tuple[np.ndarray, np.ndarray]:
+    """``canonical_refs(components((), pairs), min_documents)`` over packed pairs, with no Python
+    object per ref: the clusters' refs (rows of document, passage) in canonical order, and where
+    each cluster starts among them."""
+    if not len(pairs):
+        return np.empty((0, 2), np.int64), np.empty(0, np.int64)
+    ends = np.concatenate([pairs[:, :2], pairs[:, 2:]]).astype(np.int64)
+    nodes, inverse = np.unique(ends[:, 0] << 32 | ends[:, 1], return_inverse=True)  # in ref order
+    labels = _labels(len(nodes), inverse[:len(pairs)], inverse[len(pairs):])
+    order = np.argsort(labels, kind="stable")  # clusters by their first ref, refs in order within each
+    members, label = nodes[order], labels[order]
+    starts = np.flatnonzero(np.r_[True, label[1:] != label[:-1]])
+    sizes = np.diff(np.append(starts, len(members)))
+    docs = members >> 32
+    new_doc = np.r_[True, (docs[1:] != docs[:-1]) | (label[1:] != label[:-1])]
+    keep = np.add.reduceat(new_doc.astype(np.int64), starts) >= min_documents
+    out, sizes = members[np.repeat(keep, sizes)], sizes[keep]
+    return np.stack([out >> 32, out & 0xFFFFFFFF], axis=1), np.cumsum(sizes) - sizes
+
+
+def _unpacked(refs: np.ndarray, starts: np.ndarray) -> list[list[Ref]]:
+    """Clusters as :class:`copydesk.corpus.Clusters` holds them, from a piece of :func:`_joined`'s
+    arrays (refs, cluster starts): made on a worker, so the client never builds them."""
+    rows = list(map(tuple, refs.tolist()))
+    bounds = starts.tolist() + [len(rows)]
+    return [rows[a:b] for a, b in zip(bounds, bounds[1:])]
+
+
 def _split(sid: str, records: Callable[..., np.ndarray], args: tuple[Any, ...], n_out: int,
            *parts: Part) -> list[np.ndarray]:
     """Map side of the shuffle: the records of some parts, by partition (their key modulo)."""
@@ -515,11 +520,6 @@ def _make(make: Make, args: Any, clusters: list[list[Ref]], home: np.ndarray, n_
     for doc, p in make_problems(([members[tuple(r)] for r in c] for c in clusters), notes, make, args):
         out[int(home[doc])].append((doc, p))
     return out
-
-
-def _sigs(part: Part, sid: str, refs: set[Ref]) -> dict[Ref, Any]:
-    return {(i, j): s.sentences.sig[j] for i, s in part.summaries.get(sid, ()) for j in range(len(s.sentences))
-            if (i, j) in refs}
 
 
 class DaskCorpus:
@@ -600,39 +600,61 @@ class DaskCorpus:
     def near(self, threshold: float) -> list[list[Member]]:
         if not self.parts:
             return []
-        same = self._shuffle(_exact_records, ("sentence",), _exact_refs)
-        buckets = self._shuffle(_band_records, (), _bucket)
-        identical, candidates = self._gather(same), self._gather(buckets)
-        # only candidates' passages (with their signatures) come to the client
-        members = self._members("sentence", {r for c in identical + candidates for r in c})
-        pairs = [(refs[0], r) for refs in identical for r in refs]
-        pairs += _verify(candidates, {r: m.passage.sig for r, m in members.items()}, threshold)
+        pairs = [((a, b), (c, d)) for a, b, c, d in self._near_pairs(threshold).tolist()]
+        members = self._members("sentence", {r for pair in pairs for r in pair})
         return canonical([members[r] for r in c] for c in components((), pairs))
 
+    def _homes(self) -> tuple[Any, int, int]:
+        """(a future of file index -> its group of parts, parts per group, groups)."""
+        size, _ = self._grouping()
+        return self.client.scatter(self._home // size, broadcast=False), size, -(-len(self.parts) // size)
+
+    def _by_group(self, found: list[Any], home: Any, n_groups: int) -> list[list[Any]]:
+        """For each group of parts, from each of ``found`` (futures of lists of clusters of refs),
+        a future of the refs whose documents that group holds."""
+        import operator
+
+        routes = [self.client.submit(_route, c, home, n_groups, pure=False) for c in found]
+        return [[self.client.submit(operator.getitem, f, g, pure=False) for f in routes] for g in range(n_groups)]
+
+    def _near_pairs(self, threshold: float) -> np.ndarray:
+        """The pairs that join near-duplicate sentences (packed: :func:`_pair_array`), found on
+        the workers: each identical sentence with the first of its copies, and the LSH bucket
+        candidates whose signatures agree on ``threshold``. The buckets stay on their reduce
+        workers, which get their candidates' signatures from the groups of parts that hold them;
+        only verified pairs (16 bytes each) come here."""
+        import operator
+
+        submit = self.client.submit
+        same = self._shuffle(_exact_records, ("sentence",), _identical_pairs)
+        buckets = self._shuffle(_band_records, (), _bucket)
+        home, size, n_groups = self._homes()
+        wanted = self._by_group(buckets, home, n_groups)
+        sigs = [submit(_sigs_at_home, self.sid, wanted[g], [p for p, _ in self.parts[g * size:(g + 1) * size]],
+                       pure=False) for g in range(n_groups)]
+        verified = [submit(_verify_here, b, threshold, *[submit(operator.getitem, h, r, pure=False) for h in sigs],
+                           pure=False) for r, b in enumerate(buckets)]
+        return np.concatenate(self.watchdog.gather(same + verified))
+
     def clusters(self, kind: str, threshold: float | None = None, min_documents: int = 2) -> Clusters:
-        """Exact clusters stay on the workers that grouped them. Near ones are joined here
-        (union-find over the refs of identical sentences and verified bucket candidates: only
-        candidates' signatures come here), then go back to the cluster in chunks."""
+        """Exact clusters stay on the workers that grouped them. Near ones are joined here from
+        the verified pairs (:meth:`_near_pairs`: arrays, no Python object per ref) and go back
+        to the cluster in chunks."""
         if not self.parts:
             return Clusters(kind, [])
         if threshold is None:
             return Clusters(kind, [self.client.submit(canonical_refs, f, min_documents, pure=False)
                                    for f in self._shuffle(_exact_records, (kind,), _exact_refs)])
-        identical = self._gather(self._shuffle(_exact_records, ("sentence",), _exact_refs))
-        candidates = self._gather(self._shuffle(_band_records, (), _bucket))
-        wanted: dict[int, set[Ref]] = defaultdict(set)
-        for c in candidates:
-            for ref in c:
-                wanted[int(self._home[ref[0]])].add(ref)
-        sigs: dict[Ref, Any] = {}
-        for d in self.watchdog.gather([self.client.submit(_sigs, self.parts[k][0], self.sid, r, pure=False)
-                                       for k, r in sorted(wanted.items())]):
-            sigs.update(d)
-        pairs = [(refs[0], r) for refs in identical for r in refs] + list(_verify(candidates, sigs, threshold))
-        found = canonical_refs(components((), pairs), min_documents)
+        refs, starts = _joined(self._near_pairs(threshold), min_documents)
         _, n_out = self._grouping()
-        chunk = -(-len(found) // n_out) if found else 1
-        return Clusters(kind, [self.client.scatter(found[k:k + chunk]) for k in range(0, len(found), chunk)])
+        chunk = -(-len(starts) // n_out) if len(starts) else 1
+        out = []
+        for k in range(0, len(starts), chunk):
+            bounds = starts[k:k + chunk + 1]
+            end = int(bounds[-1]) if k + chunk < len(starts) else len(refs)
+            piece = self.client.scatter([refs[int(bounds[0]):end], starts[k:k + chunk] - bounds[0]])
+            out.append(self.client.submit(_unpacked, *piece, pure=False))
+        return Clusters(kind, out)
 
     def problems(self, clusters: Clusters, make: Make, args: Any, note: Note | None = None,
                  marks: Clusters | None = None) -> list[Any]:
@@ -644,16 +666,9 @@ class DaskCorpus:
         if not self.parts or not clusters.refs:
             return []
         submit = self.client.submit
-        size, _ = self._grouping()
-        n_groups = -(-len(self.parts) // size)
-        home = self.client.scatter(self._home // size, broadcast=False)  # file index -> its group of parts
-
-        def by_group(found: Clusters) -> list[list[Any]]:
-            routes = [submit(_route, c, home, n_groups, pure=False) for c in found.refs]
-            return [[submit(operator.getitem, f, g, pure=False) for f in routes] for g in range(n_groups)]
-
-        wanted = by_group(clusters)
-        marking = by_group(marks) if marks is not None and marks is not clusters else None
+        home, size, n_groups = self._homes()
+        wanted = self._by_group(clusters.refs, home, n_groups)
+        marking = self._by_group(marks.refs, home, n_groups) if marks is not None and marks is not clusters else None
         held = [submit(_at_home, self.sid, clusters.kind, note, wanted[g], marking[g] if marking else None,
                        [p for p, _ in self.parts[g * size:(g + 1) * size]], pure=False) for g in range(n_groups)]
         made = [submit(_make, make, args, c, home, n_groups,
@@ -728,7 +743,7 @@ class DaskExecutor:
             yield DaskSession(client, job, files, self.inputs, self.batch_size, output)
 
 
-class DaskSession:
+class DaskSession(HeldResults):
     """One run on a cluster: lint tasks leave their results and summaries on the workers
     (``parts``); the client keeps nothing per file (:data:`HELD` stands for each result there),
     only per part and per check. The corpus checks work on the summaries there, and the last
@@ -738,6 +753,7 @@ class DaskSession:
 
     def __init__(self, client: Any, job: Job, files: Sequence[InputFile], inputs: str, batch_size: int,
                  output: str | None = None) -> None:
+        super().__init__()
         self.client, self.job, self.files, self.inputs, self.batch_size = client, job, files, inputs, batch_size
         self.output = output
         config = job.config
@@ -746,10 +762,7 @@ class DaskSession:
         self.cache_args = (cache.directory, cache.salt) if cache is not None else None
         self.parts: list[tuple[Any, np.ndarray]] = []  # (future of a Part, its file indices)
         self.counts: Counter[str] = Counter()
-        self._summary_failures: dict[str, tuple[int, str]] = {}  # check id -> its first failure (index, why)
-        self._failed: list[dict[str, Any]] = []  # error entries of the corpus checks that failed
         self._hits_placed = False
-        self._problems: dict[int, list[tuple[str, Any]]] = {}  # file index -> (check id, problem) made here
         self._remote: list[tuple[str, list[list[Any]], int]] = []  # problems left on the cluster (DaskCorpus.problems)
         self._here: set[str] = set()  # keys of the parts scattered from here (cache hits: results held here)
         self.watchdog = Watchdog(client)
@@ -832,9 +845,8 @@ class DaskSession:
                         fail(taken[0][0], failed_file(path, message, "input.worker-failed"))
                     submit_next()
                     continue
-                for sid, first in failures.items():
-                    if sid not in self._summary_failures or first[0] < self._summary_failures[sid][0]:
-                        self._summary_failures[sid] = first
+                for sid, (first, why) in failures.items():
+                    self._note_failure(sid, first, why)
                 self.counts.update(n)
                 self.parts.append((part, np.array([i for _, i, _, _ in taken], np.int64)))
                 if progress:
@@ -843,29 +855,6 @@ class DaskSession:
                 submit_next()
         self.parts.sort(key=lambda p: p[1][0])
         return results
-
-    def summary_failure(self, check_id: str, results: list[Any]) -> str | None:
-        """Why the first document that parsed has no summary for ``check_id``, if one has none."""
-        first = self._summary_failures.get(check_id)
-        for i, r in enumerate(results):
-            if first is not None and i >= first[0]:
-                break
-            if r is not HELD and r.format is not None and check_id in r.summary_failures:
-                return r.summary_failures[check_id]
-        return first[1] if first else None
-
-    def fail(self, results: list[Any], entry: Callable[[], dict[str, Any]]) -> None:
-        """A corpus check failed: its error entry on every document that parsed (those held on
-        the workers get it in the last stage)."""
-        self._failed.append(entry())
-        for r in results:
-            if r is not HELD and r.format is not None:
-                r.errors.append(entry())
-
-    def parsed_paths(self, results: list[Any]) -> set[str]:
-        """The documents that parsed or may have (those on the workers): only asked for when a
-        check made problems here."""
-        return {f.path for f, r in zip(self.files, results) if r is HELD or r.format is not None}
 
     def _place_hits(self, results: list[FileResult]) -> None:
         """Cache hits hold their summaries here: they join the others on the cluster, as parts."""
@@ -918,16 +907,9 @@ class DaskSession:
         there (``results[i]``, :data:`HELD`, becomes the file's result), unless the session
         writes shards (:meth:`write` finishes them); cache hits are placed here, on their document."""
         here = self._problems_here(results) if self._here else {}
-        index = {f.path: i for i, f in enumerate(self.files)} if problems else {}
-        for path, found in problems.items():
-            i = index[path]
-            if results[i] is HELD:
-                self._problems[i] = [(spec.id, p) for spec, _, p in found]
-            elif results[i].document is not None:
-                here.setdefault(path, []).extend(found)
+        for path, found in self._hold_problems(problems, results).items():
+            here.setdefault(path, []).extend(found)
         if here:
-            from copydesk.executors import place_on_documents
-
             place_on_documents(here, results, selection)
         if self.output is None:
             for done in self.watchdog.gather(self._finish(finish_part, results)):

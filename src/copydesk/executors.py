@@ -24,12 +24,11 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
 from copydesk.corpus import LocalCorpus
-from copydesk.document import Document
 from copydesk.findings import Problem
 from copydesk.inputs import InputError, InputFile, read
-from copydesk.lint import Selection, engines_beside, keep, lint_document, make_finding
+from copydesk.lint import Selection, engines_beside, lint_document
+from copydesk.placing import place_on_documents
 from copydesk.results import FileResult, failed_file
-from copydesk.suppression import Suppressions
 
 # Below this many documents to lint, a pool costs more than it saves.
 MIN_PARALLEL_DOCS = 4
@@ -112,25 +111,12 @@ def spare_core(job: Job) -> Iterator[None]:
             hook(False)
 
 
-def place_on_documents(problems: dict[str, list[tuple[Any, Any, Problem]]], results: list[FileResult],
-                       selection: Selection) -> None:
-    """Corpus problems (by path: ``(spec, check config, problem)``) -> findings on their parsed documents."""
-    by_path = {r.path: r for r in results}
-    docs: dict[str, Document] = {r.path: r.document for r in results if r.document is not None}
-    for path, found in problems.items():
-        doc = docs[path]
-        sup = Suppressions(doc)
-        for spec, cc, p in found:
-            f = make_finding(doc, spec, cc, p, docs)
-            if keep(f, sup, selection):
-                by_path[path].findings.append(f)
-
-
 class LocalSession:
-    """One run on this machine: the executor lints; summaries and documents stay in this process."""
+    """One run on this machine: the executor lints; summaries and documents stay in this process
+    (with an output folder, :class:`copydesk.spill.SpillSession` keeps only the summaries)."""
 
-    def __init__(self, executor: "SerialExecutor", job: Job, files: list[InputFile], output: str | None = None) -> None:
-        self.executor, self.job, self.files, self.jobs, self.output = executor, job, files, executor.jobs, output
+    def __init__(self, executor: "SerialExecutor", job: Job, files: list[InputFile]) -> None:
+        self.executor, self.job, self.files, self.jobs = executor, job, files, executor.jobs
 
     def run(self, items: list[tuple[int, InputFile, str | None]], progress: Progress) -> list[FileResult]:
         """The per-document stage for ``items`` (file index, file, text if read), in their order."""
@@ -157,14 +143,6 @@ class LocalSession:
               selection: Selection) -> None:
         place_on_documents(problems, results, selection)
 
-    def write(self, results: list[FileResult], extra: list[FileResult]) -> Any:
-        """The finished results as shards in ``self.output`` (:mod:`copydesk.shards`); their tally.
-        This process held them all (the documents too, for the corpus findings) until now."""
-        from copydesk.results import finalize
-        from copydesk.shards import write_results
-
-        return write_results(self.output, finalize(results + extra), self.job.config)
-
 
 class SerialExecutor:
     """Everything in this process."""
@@ -172,10 +150,20 @@ class SerialExecutor:
     jobs = 1
 
     @contextlib.contextmanager
-    def session(self, job: Job, files: list[InputFile], output: str | None = None) -> Iterator[LocalSession]:
-        """A run of ``job`` over ``files``; with ``output`` (a folder or fsspec URL) it ends with
-        :meth:`LocalSession.write` instead of returning the results."""
-        yield LocalSession(self, job, files, output)
+    def session(self, job: Job, files: list[InputFile], output: str | None = None) -> Iterator[Any]:
+        """A run of ``job`` over ``files``; with ``output`` (a folder or fsspec URL) the results
+        are spilled as they come and the run ends with :meth:`copydesk.spill.SpillSession.write`
+        instead of returning them."""
+        if output is None:
+            yield LocalSession(self, job, files)
+            return
+        from copydesk.spill import SpillSession
+
+        session = SpillSession(self, job, files, output)
+        try:
+            yield session
+        finally:
+            session.close()
 
     def run(self, job: Job, inputs: list[tuple[InputFile, str | None]], progress: Progress = None) -> list[FileResult]:
         """Results for ``inputs`` (a file, and its text when the runner has read it), in order."""

@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import traceback
 from collections import defaultdict
-from typing import Any, Callable, Container, Iterable, Sequence
+from array import array
+from typing import Any, Callable, Container, Iterator, Sequence
 
 from copydesk.executors import Job, local_executor
 from copydesk.inputs import InputError, InputFile, discover, read
@@ -31,16 +32,12 @@ def missing_results(missing: list[tuple[str, str]]) -> list[FileResult]:
     return [failed_file(path, message, "input.missing") for path, message in missing]
 
 
-def _from_cache(job: Job, files: Sequence[InputFile], progress: Callable[[str], Any] | None
-                ) -> tuple[dict[int, FileResult], Iterable[tuple[int, InputFile, str | None]]]:
-    """Cache hits (and unreadable files) by index, and the rest to lint: ``(index, file, text)``
-    with the text already read when the cache needed it (else None: the executor reads it).
-    Without a cache the rest is every file, as a stream (the executor holds what it needs)."""
+def _misses(job: Job, files: Sequence[InputFile], done: dict[int, FileResult], progress: Callable[[str], Any] | None
+            ) -> Iterator[tuple[int, InputFile, str]]:
+    """The files to lint, as a stream: ``(index, file, text)``, the text read to look the file up
+    in the cache. Cache hits (and unreadable files) go into ``done`` by index as the stream is
+    consumed, so the texts of the misses are held only as long as the executor holds them."""
     cache = job.cache
-    if cache is None:
-        return {}, ((i, file, None) for i, file in enumerate(files))
-    done: dict[int, FileResult] = {}
-    todo: list[tuple[int, InputFile, str | None]] = []
     corpus_ids = {s.id for s, _ in enabled_checks(job.config, "", "corpus", job.selection)}
     for i, file in enumerate(files):
         try:
@@ -50,7 +47,7 @@ def _from_cache(job: Job, files: Sequence[InputFile], progress: Callable[[str], 
             continue
         hit = cache.get(cache.key(file.path, text), file.path, text)
         if hit is None:
-            todo.append((i, file, text))
+            yield i, file, text
             continue
         wanted = corpus_ids - set(hit.summaries)
         if wanted and hit.document is not None:  # a summary the cache could not store: made again
@@ -59,7 +56,6 @@ def _from_cache(job: Job, files: Sequence[InputFile], progress: Callable[[str], 
         done[i] = hit
         if progress:
             progress(file.path)
-    return done, todo
 
 
 def corpus_stage(job: Job, session: Any, results: list[FileResult]) -> None:
@@ -149,17 +145,20 @@ def _run(job: Job, executor: Any, files: list[InputFile], texts: dict[str, str],
 def _stages(job: Job, session: Any, files: list[InputFile], texts: dict[str, str],
             progress: Callable[[str], Any] | None) -> list[FileResult]:
     """The per-document stage (cache first) and the corpus stage of ``files`` in ``session``."""
-    if texts:
-        done: dict[int, FileResult] = {}
-        todo: Iterable[tuple[int, InputFile, str | None]] = [(i, f, texts[f.path]) for i, f in enumerate(files)]
+    if texts or job.cache is None:  # every file goes to the executor, in order
+        todo = ((i, f, texts[f.path] if texts else None) for i, f in enumerate(files))
+        per_document = list(session.run(todo, progress))
     else:
-        done, todo = _from_cache(job, files, progress)
-    if done:
-        todo = list(todo)
-        for (i, _, _), res in zip(todo, session.run(todo, progress)):
+        done: dict[int, FileResult] = {}
+        linted = array("q")  # the misses' indices, in the order the executor gets them
+
+        def misses() -> Iterator[tuple[int, InputFile, str]]:
+            for item in _misses(job, files, done, progress):
+                linted.append(item[0])
+                yield item
+
+        for i, res in zip(linted, list(session.run(misses(), progress))):
             done[i] = res
         per_document = [done[i] for i in range(len(files))]
-    else:  # every file went to the executor, in order
-        per_document = list(session.run(todo, progress))
     corpus_stage(job, session, per_document)
     return per_document

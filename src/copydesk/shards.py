@@ -171,14 +171,20 @@ def write_manifest(url: str, shards: list[str], tally: Tally, config: Any = None
         fh.write("\n")
 
 
-def write_results(url: str, results: list[FileResult], config: Any = None,
+def write_results(url: str, results: Iterable[FileResult], config: Any = None,
                   per_shard: int = FILES_PER_SHARD) -> Tally:
-    """A whole run's finished results as shards and manifest (the local engine's ``--output-dir``)."""
+    """A whole run's results as shards of ``per_shard`` files (each finalized as it is written:
+    ``results`` may be a stream; merge sorts by path) and the manifest (the local engine's ``--output-dir``)."""
+    import itertools
+
+    from copydesk.results import finalize
+
     prepare(url)
     tally, names = Tally(), []
-    for k in range(0, len(results), per_shard):
+    stream = iter(results)
+    while chunk := list(itertools.islice(stream, per_shard)):
         names.append(shard_name(len(names)))
-        tally.update(write_shard(url, len(names) - 1, results[k:k + per_shard]))
+        tally.update(write_shard(url, len(names) - 1, finalize(chunk)))
     write_manifest(url, names, tally, config)
     return tally
 
