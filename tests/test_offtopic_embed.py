@@ -88,3 +88,22 @@ def test_a_damaged_cached_model_is_rebuilt(fresh_model, tmp_path):
     _embed._model.cache_clear()
     assert _embed.check() is None
     assert built.stat().st_size > 1_000_000
+
+
+def test_the_built_model_runs_fused_attention_and_keeps_the_vectors(fresh_model, tmp_path):
+    """The attention rewrite (``_graph``) applies to the packaged graph (it is not silently skipped),
+    and the vectors match the unfused graph's (the reference test bounds both against torch)."""
+    import onnx
+
+    from copydesk.checks.offtopic import _graph
+
+    fresh_model.setenv("COPYDESK_MODEL_DIR", str(tmp_path))
+    texts = ["The climbers reached the summit at dawn.", "Shares fell 4% on Tuesday after the results.", "Yes."]
+    fused = _embed.encode(texts)
+    (built,) = tmp_path.glob("*.onnx")
+    ops = [n.op_type for n in onnx.load(str(built)).graph.node]
+    assert ops.count("MultiHeadAttention") == _graph.LAYERS and "Softmax" not in ops
+    fresh_model.setattr(_embed, "_fuse", lambda path: None)
+    fresh_model.setenv("COPYDESK_MODEL_DIR", str(tmp_path / "unfused"))
+    _embed._model.cache_clear()
+    assert ((_embed.encode(texts) * fused).sum(axis=1) >= 0.999).all()
