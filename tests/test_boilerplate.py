@@ -137,6 +137,40 @@ def test_summaries_are_compact_pure_and_mergeable():
     assert not any(2 in {i for i, _ in c} for c in near_clusters(sums, 0.5))
 
 
+def test_near_clusters_are_the_components_of_verified_candidates(monkeypatch):
+    """near_clusters (packed records, band keys grouped a batch at a time) == the definition
+    computed the slow way: identical sentences joined, and every two first copies of the same
+    group sharing a band key joined when their signatures agree on the threshold."""
+    import random
+
+    from copydesk import clusters
+    from copydesk.clusters import components, estimate
+
+    rng = random.Random(11)
+    vocab = [f"w{k}" for k in range(40)]
+    base = [[rng.choice(vocab) for _ in range(14)] for _ in range(8)]
+    docs = []
+    for i in range(30):
+        sents = [" ".join(rng.choice(vocab) if rng.random() < 0.15 else w for w in b).capitalize() + "."
+                 for b in rng.sample(base, 3)]
+        docs.append(parse(f"g{i % 2}/d{i:02d}.txt", "\n".join(sents + sents[:i % 2]) + "\n"))
+    sums = [summarise(d, group_by="folder", min_words=8, threshold=0.5) for d in docs]
+    refs = [(i, j) for i, s in enumerate(sums) for j in range(len(s.sentences))]
+    first = {}
+    pairs = [(first.setdefault((sums[i].group, sums[i].sentences.key[j]), (i, j)), (i, j)) for i, j in refs]
+    reps = sorted(set(first.values()))
+    for n, (i, j) in enumerate(reps):
+        for k, l in reps[n + 1:]:
+            if (sums[i].group == sums[k].group and set(sums[i].sentences.bands[j]) & set(sums[k].sentences.bands[l])
+                    and estimate(sums[i].sentences.sig[j], sums[k].sentences.sig[l]) >= 0.5):
+                pairs.append(((i, j), (k, l)))
+    want = sorted(sorted(c) for c in components((), pairs) if len(c) > 1)
+    assert len(want) >= 8 and any(len({i for i, _ in c}) > 2 for c in want)
+    assert near_clusters(sums, 0.5) == want
+    monkeypatch.setattr(clusters, "BAND_BATCH", 64)  # several batches of band keys
+    assert near_clusters(sums, 0.5) == want
+
+
 def test_web_chrome_pack_and_structure(tmp_path):
     text = ("Why editors matter\nBy Jane Smith\n" + PROSE + "\n" + "Readers trust a checked story.\n"
             "Share this article\nLeave a Reply\nConnecting to %s\n"

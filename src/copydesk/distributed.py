@@ -51,7 +51,8 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 
-from copydesk.clusters import MAX_BUCKET, UnionFind, components, estimate
+from copydesk.clusters import (BAND, EXACT, band_records, bucket_refs, components, exact_refs, first_copies,
+                               identical_pairs, joined, pair_array, sentence_records, unpacked, verified)
 from copydesk.corpus import KINDS, Clusters, Make, Member, Note, canonical, canonical_refs, make_problems, marked
 from copydesk.executors import Job, default_jobs
 from copydesk.inputs import InputError, InputFile, read
@@ -267,9 +268,6 @@ def _unfinished(paths: list[str]) -> str:
 
 Ref = tuple[int, int]  # (document index, passage index)
 
-EXACT = np.dtype([("g", "u8"), ("k", "u8"), ("i", "i4"), ("j", "i4")])      # group hash, exact key
-BAND = np.dtype([("g", "u8"), ("k", "u8"), ("i", "i4"), ("j", "i4"), ("x", "u8")])  # band key; x: exact
-
 
 def _group_hash(group: str) -> int:
     """A stable 64-bit id of a group (the same in every process; a collision needs ~2^32 groups)."""
@@ -298,84 +296,8 @@ def _exact_records(part: Part, sid: str, kind: str) -> np.ndarray:
 def _band_records(part: Part, sid: str) -> np.ndarray:
     """BAND records (one per LSH band) of this part's first sentence per (group, exact key): all
     copies of a sentence share its bands, so each bucket still holds the corpus-wide first one."""
-    sents, bands = [], []
-    for i, s in part.summaries.get(sid, ()):
-        n = len(s.sentences)
-        if n and s.sentences.bands is not None:
-            rec = np.empty(n, EXACT)
-            rec["g"], rec["k"], rec["i"], rec["j"] = _group_hash(s.group), s.sentences.key, i, np.arange(n)
-            sents.append(rec)
-            bands.append(s.sentences.bands)
-    if not sents:
-        return np.empty(0, BAND)
-    sent, band = np.concatenate(sents), np.concatenate(bands)  # sentences in (document, passage) order
-    first = np.sort(np.unique(sent[["g", "k"]], return_index=True)[1])
-    sent, band = sent[first], band[first]
-    nb = band.shape[1]
-    out = np.empty(len(sent) * nb, BAND)
-    for name in ("g", "i", "j"):
-        out[name] = np.repeat(sent[name], nb)
-    out["x"], out["k"] = np.repeat(sent["k"], nb), band.reshape(-1)
-    return out
-
-
-def _groups(rec: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``rec`` sorted by (group, key, document, passage), and the start of each (group, key) run."""
-    rec = rec[np.lexsort((rec["j"], rec["i"], rec["k"], rec["g"]))]
-    new = np.ones(len(rec), bool)
-    new[1:] = (rec["g"][1:] != rec["g"][:-1]) | (rec["k"][1:] != rec["k"][:-1])
-    return rec, np.flatnonzero(new)
-
-
-def _exact_refs(rec: np.ndarray) -> list[list[Ref]]:
-    """Passages sharing a (group, exact key), two or more, in (document, passage) order."""
-    rec, starts = _groups(rec)
-    ends = np.append(starts[1:], len(rec))
-    out = []
-    for a, b in zip(starts[ends - starts > 1].tolist(), ends[ends - starts > 1].tolist()):
-        out.append(list(zip(rec["i"][a:b].tolist(), rec["j"][a:b].tolist())))
-    return out
-
-
-def _bucket(rec: np.ndarray) -> list[list[Ref]]:
-    """LSH buckets' candidates, as in :func:`copydesk.clusters.near_clusters`: the first sentence per exact key,
-    in corpus order, at most ``MAX_BUCKET``; buckets of fewer than two are dropped."""
-    rec, starts = _groups(rec)
-    ends = np.append(starts[1:], len(rec))
-    out = []
-    for a, b in zip(starts[ends - starts > 1].tolist(), ends[ends - starts > 1].tolist()):
-        run = rec[a:b]
-        firsts = np.sort(np.unique(run["x"], return_index=True)[1])[:MAX_BUCKET]  # rows in corpus order
-        if len(firsts) > 1:
-            out.append(list(zip(run["i"][firsts].tolist(), run["j"][firsts].tolist())))
-    return out
-
-
-def _verify(buckets: list[list[Ref]], sigs: dict[Ref, Any], threshold: float) -> Iterator[tuple[Ref, Ref]]:
-    """Pairs of candidates whose signatures agree on at least ``threshold`` (enough of them to
-    connect what the pairs connect)."""
-    for members in buckets:
-        uf = UnionFind(len(members))
-        for a in range(len(members)):
-            for b in range(a + 1, len(members)):
-                if uf.find(a) != uf.find(b) and estimate(sigs[members[a]], sigs[members[b]]) >= threshold:
-                    uf.union(a, b)
-                    yield members[a], members[b]
-
-
-def _pair_array(pairs: Iterable[tuple[Ref, Ref]]) -> np.ndarray:
-    """Pairs of refs, packed: one ``(document, passage, document, passage)`` int32 row each."""
-    return np.array([(*a, *b) for a, b in pairs], np.int32).reshape(-1, 4)
-
-
-def _identical_pairs(rec: np.ndarray) -> np.ndarray:
-    """Each passage that shares a (group, exact key) with an earlier one, paired with the first of
-    them (packed as :func:`_pair_array`): what joins identical sentences."""
-    rec, starts = _groups(rec)
-    first = np.repeat(starts, np.diff(np.append(starts, len(rec))))
-    later = np.flatnonzero(np.arange(len(rec)) != first)
-    return np.stack([rec["i"][first[later]], rec["j"][first[later]], rec["i"][later], rec["j"][later]],
-                    axis=1).astype(np.int32).reshape(-1, 4)
+    sent, band = sentence_records(part.summaries.get(sid, ()), _group_hash)
+    return np.empty(0, BAND) if band is None else band_records(*first_copies(sent, band))
 
 
 def _sigs_at_home(sid: str, wanted: list[np.ndarray], parts: list[Part]) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -392,55 +314,11 @@ def _sigs_at_home(sid: str, wanted: list[np.ndarray], parts: list[Part]) -> list
 
 def _verify_here(buckets: list[list[Ref]], threshold: float, *found: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
     """On the worker of a reduce partition: its buckets' candidate pairs verified on the
-    signatures the groups of parts sent (:func:`_sigs_at_home`), packed as :func:`_pair_array`."""
+    signatures the groups of parts sent (:func:`_sigs_at_home`), packed as :func:`pair_array`."""
     sigs: dict[Ref, Any] = {}
     for refs, rows in found:
         sigs.update(zip(map(tuple, refs.tolist()), rows))
-    return _pair_array(_verify(buckets, sigs, threshold))
-
-
-def _labels(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Connected components of nodes ``0 .. n-1`` joined by the edges ``(a[k], b[k])``: each node's
-    label is the smallest node of its component (union-find by whole arrays: hook each edge's
-    larger root under its smaller one, then point every node at its root; numpy only, as scipy's
-    import alone would cost the client 24 MiB)."""
-    parent = np.arange(n)
-    while True:
-        ra, rb = parent[a], parent[b]
-        differ = ra != rb
-        if not differ.any():
-            return parent
-        np.minimum.at(parent, np.maximum(ra, rb)[differ], np.minimum(ra, rb)[differ])
-        while not np.array_equal(up := parent[parent], parent):
-            parent = up
-
-
-def _joined(pairs: np.ndarray, min_documents: int) -> tuple[np.ndarray, np.ndarray]:
-    """``canonical_refs(components((), pairs), min_documents)`` over packed pairs, with no Python
-    object per ref: the clusters' refs (rows of document, passage) in canonical order, and where
-    each cluster starts among them."""
-    if not len(pairs):
-        return np.empty((0, 2), np.int64), np.empty(0, np.int64)
-    ends = np.concatenate([pairs[:, :2], pairs[:, 2:]]).astype(np.int64)
-    nodes, inverse = np.unique(ends[:, 0] << 32 | ends[:, 1], return_inverse=True)  # in ref order
-    labels = _labels(len(nodes), inverse[:len(pairs)], inverse[len(pairs):])
-    order = np.argsort(labels, kind="stable")  # clusters by their first ref, refs in order within each
-    members, label = nodes[order], labels[order]
-    starts = np.flatnonzero(np.r_[True, label[1:] != label[:-1]])
-    sizes = np.diff(np.append(starts, len(members)))
-    docs = members >> 32
-    new_doc = np.r_[True, (docs[1:] != docs[:-1]) | (label[1:] != label[:-1])]
-    keep = np.add.reduceat(new_doc.astype(np.int64), starts) >= min_documents
-    out, sizes = members[np.repeat(keep, sizes)], sizes[keep]
-    return np.stack([out >> 32, out & 0xFFFFFFFF], axis=1), np.cumsum(sizes) - sizes
-
-
-def _unpacked(refs: np.ndarray, starts: np.ndarray) -> list[list[Ref]]:
-    """Clusters as :class:`copydesk.corpus.Clusters` holds them, from a piece of :func:`_joined`'s
-    arrays (refs, cluster starts): made on a worker, so the client never builds them."""
-    rows = list(map(tuple, refs.tolist()))
-    bounds = starts.tolist() + [len(rows)]
-    return [rows[a:b] for a, b in zip(bounds, bounds[1:])]
+    return pair_array(verified(buckets, sigs, threshold))
 
 
 def _split(sid: str, records: Callable[..., np.ndarray], args: tuple[Any, ...], n_out: int,
@@ -593,7 +471,7 @@ class DaskCorpus:
     def exact(self, kind: str) -> list[list[Member]]:
         if not self.parts:
             return []
-        clusters = self._gather(self._shuffle(_exact_records, (kind,), _exact_refs))
+        clusters = self._gather(self._shuffle(_exact_records, (kind,), exact_refs))
         members = self._members(kind, (r for c in clusters for r in c))
         return canonical([members[r] for r in c] for c in clusters)
 
@@ -618,7 +496,7 @@ class DaskCorpus:
         return [[self.client.submit(operator.getitem, f, g, pure=False) for f in routes] for g in range(n_groups)]
 
     def _near_pairs(self, threshold: float) -> np.ndarray:
-        """The pairs that join near-duplicate sentences (packed: :func:`_pair_array`), found on
+        """The pairs that join near-duplicate sentences (packed: :func:`pair_array`), found on
         the workers: each identical sentence with the first of its copies, and the LSH bucket
         candidates whose signatures agree on ``threshold``. The buckets stay on their reduce
         workers, which get their candidates' signatures from the groups of parts that hold them;
@@ -626,8 +504,8 @@ class DaskCorpus:
         import operator
 
         submit = self.client.submit
-        same = self._shuffle(_exact_records, ("sentence",), _identical_pairs)
-        buckets = self._shuffle(_band_records, (), _bucket)
+        same = self._shuffle(_exact_records, ("sentence",), identical_pairs)
+        buckets = self._shuffle(_band_records, (), bucket_refs)
         home, size, n_groups = self._homes()
         wanted = self._by_group(buckets, home, n_groups)
         sigs = [submit(_sigs_at_home, self.sid, wanted[g], [p for p, _ in self.parts[g * size:(g + 1) * size]],
@@ -644,8 +522,8 @@ class DaskCorpus:
             return Clusters(kind, [])
         if threshold is None:
             return Clusters(kind, [self.client.submit(canonical_refs, f, min_documents, pure=False)
-                                   for f in self._shuffle(_exact_records, (kind,), _exact_refs)])
-        refs, starts = _joined(self._near_pairs(threshold), min_documents)
+                                   for f in self._shuffle(_exact_records, (kind,), exact_refs)])
+        refs, starts = joined(self._near_pairs(threshold), min_documents)
         _, n_out = self._grouping()
         chunk = -(-len(starts) // n_out) if len(starts) else 1
         out = []
@@ -653,7 +531,7 @@ class DaskCorpus:
             bounds = starts[k:k + chunk + 1]
             end = int(bounds[-1]) if k + chunk < len(starts) else len(refs)
             piece = self.client.scatter([refs[int(bounds[0]):end], starts[k:k + chunk] - bounds[0]])
-            out.append(self.client.submit(_unpacked, *piece, pure=False))
+            out.append(self.client.submit(unpacked, *piece, pure=False))
         return Clusters(kind, out)
 
     def problems(self, clusters: Clusters, make: Make, args: Any, note: Note | None = None,
