@@ -162,24 +162,24 @@ def grouped(rec: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return rec, np.flatnonzero(new)
 
 
-def exact_refs(rec: np.ndarray) -> list[list[Ref]]:
-    """Passages sharing a (group, exact key), two or more, in (document, passage) order."""
+def shared_runs(rec: np.ndarray) -> Iterator[np.ndarray]:
+    """The runs of :func:`grouped` ``rec`` that share a (group, key), two records or more."""
     rec, starts = grouped(rec)
     ends = np.append(starts[1:], len(rec))
-    out = []
     for a, b in zip(starts[ends - starts > 1].tolist(), ends[ends - starts > 1].tolist()):
-        out.append(list(zip(rec["i"][a:b].tolist(), rec["j"][a:b].tolist())))
-    return out
+        yield rec[a:b]
+
+
+def exact_refs(rec: np.ndarray) -> list[list[Ref]]:
+    """Passages sharing a (group, exact key), two or more, in (document, passage) order."""
+    return [list(zip(run["i"].tolist(), run["j"].tolist())) for run in shared_runs(rec)]
 
 
 def bucket_refs(rec: np.ndarray) -> list[list[Ref]]:
     """LSH buckets' candidates, as :func:`copydesk.clusters.near_clusters` takes them: the first sentence per exact key,
     in corpus order, at most ``MAX_BUCKET``; buckets of fewer than two are dropped."""
-    rec, starts = grouped(rec)
-    ends = np.append(starts[1:], len(rec))
     out = []
-    for a, b in zip(starts[ends - starts > 1].tolist(), ends[ends - starts > 1].tolist()):
-        run = rec[a:b]
+    for run in shared_runs(rec):
         firsts = np.sort(np.unique(run["x"], return_index=True)[1])[:MAX_BUCKET]  # rows in corpus order
         if len(firsts) > 1:
             out.append(list(zip(run["i"][firsts].tolist(), run["j"][firsts].tolist())))
@@ -211,7 +211,6 @@ def identical_pairs(rec: np.ndarray) -> np.ndarray:
     later = np.flatnonzero(np.arange(len(rec)) != first)
     return np.stack([rec["i"][first[later]], rec["j"][first[later]], rec["i"][later], rec["j"][later]],
                     axis=1).astype(np.int32).reshape(-1, 4)
-
 
 
 def component_labels(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
