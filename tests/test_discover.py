@@ -29,3 +29,19 @@ def test_walk_order_is_sorted_paths_and_overlaps_are_merged(tmp_path, monkeypatc
     assert [f.path for f in both] == [n for n in expected if not n.endswith("u.md")]
     assert both[[f.path for f in both].index("a/x.md")].fs_path == "./a/x.md"  # the first folder given wins
     assert missing == [("gone", "gone: no such file or directory; check the path")]
+
+
+def test_files_pack_a_stream_across_chunks(monkeypatch):
+    """Files consumes its entries as a one-shot stream, packing them a chunk at a time (no list of
+    paths is held while walking); every path comes back exactly, whatever the chunk boundaries."""
+    import copydesk.inputs as inputs
+
+    monkeypatch.setattr(inputs, "PACK_CHUNK", 3)
+    roots = [("site/", "/srv/site/"), ("", "")]
+    entries = [(0, f"d{k}/\u00e9t\u00e9-{k}.md") for k in range(7)] + [(1, "loose.md"), (0, "z.md")]
+    files = Files(roots, iter(entries))
+    assert len(files) == len(entries)
+    assert [(f.path, f.fs_path) for f in files] == [
+        (roots[r][0] + rel, roots[r][1] + rel) for r, rel in entries]
+    assert files[-2] == InputFile("loose.md", "loose.md") and files[1:3] == [files[1], files[2]]
+    assert list(Files(roots, iter(()))) == []

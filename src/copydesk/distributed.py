@@ -61,7 +61,9 @@ from copydesk.lint import Selection
 from copydesk.placing import Placing, digest, place, place_on_documents
 from copydesk.results import FileResult, failed_file
 
-DEFAULT_BATCH = 64      # files per lint task (at most: small corpora get smaller ones, to keep every worker busy)
+DEFAULT_BATCH = 256     # files per lint task (at most: small corpora get smaller ones, to keep every worker busy);
+                        # the client and the scheduler keep a few futures per task, so fewer, larger tasks
+TEXT_BATCH = 64         # at most, with inputs="text": the client holds the texts of the batches in flight
 RETRIES = 1             # re-runs of a task that raised (worker deaths are retried by the scheduler)
 INPUTS = ("path", "text")
 PATIENCE_KEY = "copydesk.no-worker-timeout"  # Dask config: how long a run waits for a cluster without workers
@@ -248,6 +250,17 @@ class Watchdog:
         """The futures of ``futures`` that are done (at least one), waiting as long as workers exist."""
         return list(self._wait(list(futures), what, "FIRST_COMPLETED").done)
 
+    def result(self, future: Any, what: Callable[[], str]) -> Any:
+        """``future.result()``, watched: a future that :meth:`any` saw done may be lost again
+        (its worker left) and would then wait for a new worker forever."""
+        while True:
+            try:
+                return future.result(timeout=min(POLL, self.patience))
+            except TimeoutError:
+                if future.status == "error":  # the task's own TimeoutError
+                    raise
+                self._look(what)
+
     def gather(self, futures: list[Any], what: str = "the corpus checks and the report were not finished"
                ) -> list[Any]:
         """``client.gather(futures)``, watched. (One wait for all: a wait per finished future
@@ -345,8 +358,8 @@ def _pick(part: Part, sid: str, kind: str, refs: set[Ref]) -> list[Member]:
     return out
 
 
-def _group_counts(part: Part, sid: str) -> Counter[str]:
-    return Counter(s.group for _, s in part.summaries.get(sid, ()))
+def _group_counts(sid: str, *parts: Part) -> Counter[str]:
+    return Counter(s.group for part in parts for _, s in part.summaries.get(sid, ()))
 
 
 def _per_document(part: Part, sid: str, func: Callable[[Any, Any], Any], args: dict[int, Any]) -> dict[int, Any]:
@@ -423,10 +436,9 @@ class DaskCorpus:
         Parts are mapped in groups, so tasks stay ~(2 x threads)^2 + parts / 64 x 2 x threads."""
         import operator
 
-        size, n_out = self._grouping()
-        splits = [self.client.submit(_split, self.sid, records, args, n_out,
-                                     *[p for p, _ in self.parts[k:k + size]], pure=False)
-                  for k in range(0, len(self.parts), size)]
+        _, n_out = self._grouping()
+        splits = [self.client.submit(_split, self.sid, records, args, n_out, *g, pure=False)
+                  for g in self._part_groups()]
         return [self.client.submit(_reduce, reducer,
                                    *[self.client.submit(operator.getitem, f, k, pure=False) for f in splits],
                                    pure=False) for k in range(n_out)]
@@ -436,6 +448,11 @@ class DaskCorpus:
         threads = sum(self.client.nthreads().values()) or 1
         n_in = min(len(self.parts), max(2 * threads, -(-len(self.parts) // 64)))
         return -(-len(self.parts) // max(1, n_in)), 2 * threads
+
+    def _part_groups(self) -> list[list[Any]]:
+        """The parts' futures in the groups of :meth:`_grouping` (the groups' order is the parts')."""
+        size, _ = self._grouping()
+        return [[p for p, _ in self.parts[k:k + size]] for k in range(0, len(self.parts), size)]
 
     def _gather(self, futures: list[Any]) -> list[Any]:
         return [r for rs in self.watchdog.gather(futures) for r in rs]
@@ -463,8 +480,10 @@ class DaskCorpus:
         return sorted(i for _, idx in self.parts for i in idx.tolist())
 
     def group_sizes(self) -> Counter[str]:
+        """Counted per group of parts (one small result per group, not per part)."""
         total: Counter[str] = Counter()
-        for c in self.watchdog.gather([self.client.submit(_group_counts, p, self.sid, pure=False) for p, _ in self.parts]):
+        for c in self.watchdog.gather([self.client.submit(_group_counts, self.sid, *g, pure=False)
+                                       for g in self._part_groups()]):
             total.update(c)
         return total
 
@@ -506,10 +525,10 @@ class DaskCorpus:
         submit = self.client.submit
         same = self._shuffle(_exact_records, ("sentence",), identical_pairs)
         buckets = self._shuffle(_band_records, (), bucket_refs)
-        home, size, n_groups = self._homes()
+        home, _, n_groups = self._homes()
         wanted = self._by_group(buckets, home, n_groups)
-        sigs = [submit(_sigs_at_home, self.sid, wanted[g], [p for p, _ in self.parts[g * size:(g + 1) * size]],
-                       pure=False) for g in range(n_groups)]
+        sigs = [submit(_sigs_at_home, self.sid, wanted[g], parts, pure=False)
+                for g, parts in enumerate(self._part_groups())]
         verified = [submit(_verify_here, b, threshold, *[submit(operator.getitem, h, r, pure=False) for h in sigs],
                            pure=False) for r, b in enumerate(buckets)]
         return np.concatenate(self.watchdog.gather(same + verified))
@@ -547,8 +566,8 @@ class DaskCorpus:
         home, size, n_groups = self._homes()
         wanted = self._by_group(clusters.refs, home, n_groups)
         marking = self._by_group(marks.refs, home, n_groups) if marks is not None and marks is not clusters else None
-        held = [submit(_at_home, self.sid, clusters.kind, note, wanted[g], marking[g] if marking else None,
-                       [p for p, _ in self.parts[g * size:(g + 1) * size]], pure=False) for g in range(n_groups)]
+        held = [submit(_at_home, self.sid, clusters.kind, note, wanted[g], marking[g] if marking else None, parts,
+                       pure=False) for g, parts in enumerate(self._part_groups())]
         made = [submit(_make, make, args, c, home, n_groups,
                        *[submit(operator.getitem, h, r, pure=False) for h in held], pure=False)
                 for r, c in enumerate(clusters.refs)]
@@ -657,7 +676,8 @@ class DaskSession(HeldResults):
         that could not be sent)."""
         results: list[Any] = []
         threads = sum(self.client.nthreads().values()) or 1
-        per = _batch_size(len(self.files), self.batch_size, threads)
+        size = self.batch_size if self.inputs == "path" else min(self.batch_size, TEXT_BATCH)
+        per = _batch_size(len(self.files), size, threads)
         stream = iter(items)
         retry: list[list[tuple[int, int, InputFile, str | None]]] = []  # batches to send again, one file each
         window = max(2, 3 * threads)  # batches in flight: bounds the texts held for inputs="text"
@@ -712,7 +732,7 @@ class DaskSession(HeldResults):
             for overview in sorted(self.watchdog.any(pending, unfinished), key=lambda f: pending[f][1][0][0]):
                 part, taken = pending.pop(overview)
                 try:
-                    failures, n = overview.result()
+                    failures, n = self.watchdog.result(overview, unfinished)
                 except Exception as exc:  # noqa: BLE001 - a worker died (KilledWorker) or the task kept failing
                     if len(taken) > 1:
                         retry.extend([t] for t in reversed(taken))  # again, one file per task
@@ -794,11 +814,13 @@ class DaskSession(HeldResults):
                 for i, res in done:
                     results[i] = res
 
-    def _finish(self, func: Callable[..., Any], results: list[Any]) -> list[Any]:
-        """``func`` on every part that holds results, with its files' problems and errors (those
-        made here) and the problems made on the cluster for its group of parts."""
+    def _finish(self, func: Callable[..., Any], results: list[Any], which: Iterable[int] | None = None) -> list[Any]:
+        """``func`` on every part (or the parts at positions ``which``) that holds results, with its
+        files' problems and errors (those made here) and the problems made on the cluster for its
+        group of parts."""
         futures = []
-        for k, (part, indices) in enumerate(self.parts):
+        for k in range(len(self.parts)) if which is None else which:
+            part, indices = self.parts[k]
             extra = {}
             if self._problems:
                 for i in indices.tolist():
@@ -808,27 +830,53 @@ class DaskSession(HeldResults):
                                               self._remote_of(k), self._failed, retries=RETRIES, pure=False))
         return futures
 
+    def _shards(self) -> list[list[int]]:
+        """Positions of consecutive parts, about ``FILES_PER_SHARD`` files a shard."""
+        from copydesk.shards import FILES_PER_SHARD
+
+        shards: list[list[int]] = [[]]
+        size = 0
+        for k, (_, indices) in enumerate(self.parts):
+            if size >= FILES_PER_SHARD:
+                shards.append([])
+                size = 0
+            shards[-1].append(k)
+            size += len(indices)
+        return shards if self.parts else []
+
     def write(self, results: list[Any], extra: list[FileResult]) -> Any:
         """Stage 3 into shards (``self.output``): each part finished where it is, consecutive parts
-        written as one shard of about ``FILES_PER_SHARD`` files by a worker; then the files held
-        here (cache hits, files that could not be read, ``extra``) as the last shard, and the
-        manifest. Returns the tally of everything written."""
+        written as one shard of about ``FILES_PER_SHARD`` files by a worker, a few shards per
+        worker thread in flight (the client holds the futures of those only, and each part is
+        released once its shard is written); then the files held here (cache hits, files that
+        could not be read, ``extra``) as the last shard, and the manifest. Returns the tally of
+        everything written (the shards' tallies added in shard order: a cause's first message)."""
         from copydesk.results import finalize
-        from copydesk.shards import FILES_PER_SHARD, Tally, shard_name, write_manifest, write_shard
+        from copydesk.shards import Tally, shard_name, write_manifest, write_shard
 
-        finished = self._finish(finish_lines, results)
-        writes, group, size = [], [], 0
-        for future, (_, indices) in zip(finished, self.parts):
-            group.append(future)
-            size += len(indices)
-            if size >= FILES_PER_SHARD or future is finished[-1]:
-                writes.append(self.client.submit(write_lines, self.output, len(writes), *group,
-                                                 retries=RETRIES, pure=False))
-                group, size = [], 0
+        shards = self._shards()
+        window = max(2, 2 * (sum(self.client.nthreads().values()) or 1))
+        tallies: list[Any] = [None] * len(shards)
+        pending: dict[Any, int] = {}  # write task -> its shard
+
+        def collect() -> None:
+            for done in self.watchdog.any(pending, lambda: "the report was not written"):
+                n = pending.pop(done)
+                tallies[n] = self.watchdog.result(done, lambda: "the report was not written")
+                for k in shards[n]:  # its parts are no longer needed: the workers free them
+                    self.parts[k] = (None, self.parts[k][1])
+
+        for n, which in enumerate(shards):
+            finished = self._finish(finish_lines, results, which)
+            pending[self.client.submit(write_lines, self.output, n, *finished, retries=RETRIES, pure=False)] = n
+            while len(pending) >= window:
+                collect()
+        while pending:
+            collect()
         tally = Tally()
-        for t in self.watchdog.gather(writes, "the report was not written"):
+        for t in tallies:
             tally.update(t)
-        names = [shard_name(k) for k in range(len(writes))]
+        names = [shard_name(k) for k in range(len(shards))]
         local = [r for r in results if r is not HELD] + extra
         if local:
             tally.update(write_shard(self.output, len(names), finalize(local)))

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import array
 import codecs
-import itertools
 import os
 from dataclasses import dataclass
-from typing import Any, Iterator, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 from copydesk.parsing import FORMATS
 
 SKIP_DIRS = {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".copydesk_cache", ".tox"}
 MAX_BYTES = 50 * 1024 * 1024
+PACK_CHUNK = 4096  # paths joined into one string at a time while discovery packs them
 
 
 @dataclass(frozen=True)
@@ -32,15 +33,28 @@ class Files(Sequence[InputFile]):
     """Discovered files in path order, held compactly: per folder given, its shown and file-system
     prefix; per file, its path under that folder inside one string (about the path's own bytes a
     file, not two strings and an object), so an archive of a million files is a list one client
-    holds. ``files[k]`` makes the :class:`InputFile`."""
+    holds. ``entries`` ((root index, path under the root), in order) is consumed as a stream and
+    packed a chunk at a time: no Python string per file is held even while the list is built
+    (a list of them would cost ~130 bytes a file at its peak). ``files[k]`` makes the
+    :class:`InputFile`."""
 
-    def __init__(self, roots: list[tuple[str, str]], root_of: list[int], rels: list[str]) -> None:
-        import array
-
+    def __init__(self, roots: list[tuple[str, str]], entries: Iterable[tuple[int, str]]) -> None:
         self._roots = roots
-        self._root_of = array.array("H" if len(roots) < 1 << 16 else "L", root_of)
-        self._text = "".join(rels)
-        self._ends = array.array("q", itertools.accumulate(map(len, rels)))
+        self._root_of = array.array("I")
+        self._ends = array.array("q")
+        chunks: list[str] = []
+        pending: list[str] = []
+        end = 0
+        for root, rel in entries:
+            self._root_of.append(root)
+            end += len(rel)
+            self._ends.append(end)
+            pending.append(rel)
+            if len(pending) == PACK_CHUNK:
+                chunks.append("".join(pending))
+                pending.clear()
+        chunks.append("".join(pending))
+        self._text = "".join(chunks)
 
     def __len__(self) -> int:
         return len(self._ends)
@@ -91,39 +105,38 @@ def _sorted_walk(top: str, rel: str = "") -> Iterator[str]:
 
 
 def discover(paths: list[str], exclude: list[str] | None = None) -> tuple[Files, list[tuple[str, str]]]:
-    """Files to lint under ``paths`` (sorted, deduplicated) and (path, message) for missing ones."""
+    """Files to lint under ``paths`` (sorted, deduplicated) and (path, message) for missing ones.
+    The walk streams into :class:`Files` (nothing per file is held but its packed path)."""
     import fnmatch
 
     missing: list[tuple[str, str]] = []
     exclude = exclude or []
     roots: list[tuple[str, str]] = []
-    root_of: list[int] = []
-    rels: list[str] = []
 
     def excluded(p: str) -> bool:
         return any(fnmatch.fnmatch(p, g) for g in exclude)
 
-    for given in paths:
-        if os.path.isdir(given):
-            norm = _display(os.path.normpath(given))
-            shown = "" if norm == "." else norm if norm.endswith("/") else norm + "/"
-            roots.append((shown, os.path.join(given, "")))
-            for rel in _sorted_walk(given):
-                if not excluded(shown + rel):
-                    root_of.append(len(roots) - 1)
-                    rels.append(rel)
-        elif os.path.lexists(given):
-            roots.append(("", ""))
-            root_of.append(len(roots) - 1)
-            rels.append(_display(given))
-        else:
-            missing.append((_display(given), f"{given}: no such file or directory; check the path"))
-    files = Files(roots, root_of, rels)
-    del root_of, rels
+    def found() -> Iterator[tuple[int, str]]:
+        for given in paths:
+            if os.path.isdir(given):
+                norm = _display(os.path.normpath(given))
+                shown = "" if norm == "." else norm if norm.endswith("/") else norm + "/"
+                roots.append((shown, os.path.join(given, "")))
+                for rel in _sorted_walk(given):
+                    if not excluded(shown + rel):
+                        yield len(roots) - 1, rel
+            elif os.path.lexists(given):
+                roots.append(("", ""))
+                yield len(roots) - 1, _display(given)
+            else:
+                missing.append((_display(given), f"{given}: no such file or directory; check the path"))
+
+    files = Files(roots, found())
     if any(files.shown(k) >= files.shown(k + 1) for k in range(len(files) - 1)):  # folders that overlap
-        order = sorted(range(len(files)), key=files.shown)  # stable: the first given wins a duplicate
-        kept = [k for n, k in enumerate(order) if n == 0 or files.shown(k) != files.shown(order[n - 1])]
-        files = Files(files._roots, [files._root_of[k] for k in kept], [files._rel(k) for k in kept])
+        walked = files
+        order = sorted(range(len(walked)), key=walked.shown)  # stable: the first given wins a duplicate
+        kept = (k for n, k in enumerate(order) if n == 0 or walked.shown(k) != walked.shown(order[n - 1]))
+        files = Files(roots, ((walked._root_of[k], walked._rel(k)) for k in kept))
     return files, missing
 
 
