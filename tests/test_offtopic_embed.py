@@ -27,12 +27,12 @@ FIXTURE = Path(__file__).resolve().parent / "fixtures" / "minilm_reference.npz"
 def fresh_model(monkeypatch):
     """Forget the process's model so environment overrides take effect (and restore it after)."""
     _embed._model.cache_clear()
-    _embed._CACHE.clear()
+    _embed._MEMO.local.clear()
     offtopic._WARNED.clear()
     yield monkeypatch
     monkeypatch.undo()
     _embed._model.cache_clear()
-    _embed._CACHE.clear()
+    _embed._MEMO.local.clear()
     offtopic._WARNED.clear()
 
 
