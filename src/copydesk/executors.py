@@ -217,7 +217,7 @@ def _work_packed(item: Item) -> bytes:
 
 
 def _init_worker(recipe: Any, fingerprint: str, selection: Selection, verbose: bool, cache_args: Any,
-                 store: str) -> None:
+                 store: str | None) -> None:
     memo.attach(store)  # a forked worker has it already; a spawned one needs it
     config = _INHERITED.get("config")
     if config is None:
