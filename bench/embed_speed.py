@@ -11,7 +11,8 @@ the lexical default profile before the model. Each copydesk run is cold (``--no-
 ``--repeat N`` runs the profiles N times, interleaved (on, off, fast, on, off, ...), and reports
 each profile's fastest run and the ratios of the fastest runs: on a machine shared with other
 work, load changes between two runs more than the model does, and the fastest run is the one
-least disturbed.
+least disturbed. ``--base-copydesk PATH`` adds a "model on" row run by another checkout's
+``copydesk`` (e.g. main's, before a change), interleaved with the others.
 """
 
 from __future__ import annotations
@@ -60,6 +61,7 @@ def main() -> int:
     ap.add_argument("--sentences", type=int, default=800)
     ap.add_argument("--corpus", type=Path, help="folder of documents (default: ../shared/eval/*/docs)")
     ap.add_argument("--copydesk", default=str(HERE.parent / ".venv" / "bin" / "copydesk"))
+    ap.add_argument("--base-copydesk", help="another checkout's copydesk: a 'model on' row to compare with")
     ap.add_argument("--skip-corpus", action="store_true", help="only the forward pass")
     ap.add_argument("--repeat", type=int, default=1, help="runs per profile, interleaved; the fastest counts")
     args = ap.parse_args()
@@ -97,13 +99,16 @@ def main() -> int:
         corpus = Path(tmp) / "corpus"
         words = build_corpus(sources, corpus, None, repeat=False)
         env = dict(os.environ)
-        rows = [("default, model on", "default", {}),
-                ("default, model off", "default", {"COPYDESK_MINILM_ONNX": str(Path(tmp) / "absent.onnx")}),
-                ("fast", "fast", {})]
+        off = {"COPYDESK_MINILM_ONNX": str(Path(tmp) / "absent.onnx")}
+        rows = [("default, model on", args.copydesk, "default", {}),
+                ("default, model off", args.copydesk, "default", off),
+                ("fast", args.copydesk, "fast", {})]
+        if args.base_copydesk:
+            rows.insert(1, ("base, model on", args.base_copydesk, "default", {}))
         best: dict[str, tuple[float, float]] = {}
         for _ in range(args.repeat):
-            for name, profile, extra in rows:
-                secs, peak, _ = measure([args.copydesk, "check", "--format", "json", "--fail-on", "never",
+            for name, copydesk, profile, extra in rows:
+                secs, peak, _ = measure([copydesk, "check", "--format", "json", "--fail-on", "never",
                                          "--no-cache", "--profile", profile, str(corpus)],
                                         dict(env, **extra), cwd=Path(tmp))
                 cpu = LAST_CPU[0]
@@ -114,6 +119,10 @@ def main() -> int:
         (won, con), (woff, coff) = best["default, model on"], best["default, model off"]
         print(f"fastest of {args.repeat}: model on / off wall {won:.1f} / {woff:.1f} s ({won / woff - 1:+.0%}), "
               f"CPU {con:.1f} / {coff:.1f} s ({con / coff - 1:+.0%})")
+        if args.base_copydesk:
+            wb, cb = best["base, model on"]
+            print(f"fastest of {args.repeat}: base model on / off wall {wb:.1f} / {woff:.1f} s "
+                  f"({wb / woff - 1:+.0%}), CPU {cb:.1f} / {coff:.1f} s ({cb / coff - 1:+.0%})")
     print(f"load {open('/proc/loadavg').read().split()[:3]}")
     return 0
 

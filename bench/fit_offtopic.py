@@ -264,15 +264,15 @@ def main() -> None:
 
         if os.path.exists(args.vectors):
             with open(args.vectors, "rb") as fh:
-                _embed._CACHE.update(pickle.load(fh))
-        _embed._CACHE_MAX = 10**9
+                _embed._MEMO.local.update(pickle.load(fh))
+        _embed._MEMO.max_items = 10**9
     if args.semantic:
         semantic_report(args.folder, args.group, args.print_models)
     else:
         lexical_report(args.folder, args.group, args.print_models)
     if args.vectors:
         with open(args.vectors, "wb") as fh:
-            pickle.dump(dict(_embed._CACHE), fh)
+            pickle.dump(dict(_embed._MEMO.local), fh)
 
 
 def lexical_report(folder: str, group: str, print_models: bool) -> None:

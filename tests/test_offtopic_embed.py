@@ -27,12 +27,12 @@ FIXTURE = Path(__file__).resolve().parent / "fixtures" / "minilm_reference.npz"
 def fresh_model(monkeypatch):
     """Forget the process's model so environment overrides take effect (and restore it after)."""
     _embed._model.cache_clear()
-    _embed._CACHE.clear()
+    _embed._MEMO.local.clear()
     offtopic._WARNED.clear()
     yield monkeypatch
     monkeypatch.undo()
     _embed._model.cache_clear()
-    _embed._CACHE.clear()
+    _embed._MEMO.local.clear()
     offtopic._WARNED.clear()
 
 
@@ -107,3 +107,36 @@ def test_the_built_model_runs_fused_attention_and_keeps_the_vectors(fresh_model,
     fresh_model.setenv("COPYDESK_MODEL_DIR", str(tmp_path / "unfused"))
     _embed._model.cache_clear()
     assert ((_embed.encode(texts) * fused).sum(axis=1) >= 0.999).all()
+
+
+def _refuse_fused(real):  # noqa: ANN001, ANN202
+    def session(path):  # noqa: ANN001, ANN202
+        if path.name.endswith(".fused.onnx"):
+            raise RuntimeError("this runtime has no MultiHeadAttention kernel")
+        return real(path)
+
+    return session
+
+
+@pytest.mark.parametrize("why", ["graph of another shape", "runtime without the kernel"])
+def test_when_the_attention_rewrite_does_not_fit_the_unfused_graph_is_kept(fresh_model, tmp_path, why):
+    """``_fuse``'s fallback: a graph whose attention is not the exported pattern (here: a seventh
+    layer is looked for and not found), or a runtime that cannot load the fused graph, leaves the
+    quantised graph unfused, and its vectors still equal the torch reference within tolerance."""
+    import onnx
+
+    from copydesk.checks.offtopic import _graph
+
+    layers = _graph.LAYERS
+    fresh_model.setenv("COPYDESK_MODEL_DIR", str(tmp_path))
+    if why == "graph of another shape":
+        fresh_model.setattr(_graph, "LAYERS", layers + 1)
+    else:
+        fresh_model.setattr(_embed, "_session", _refuse_fused(_embed._session))
+    ref = np.load(FIXTURE)
+    got = _embed.encode([str(t) for t in ref["texts"]])
+    (built,) = tmp_path.glob("*.onnx")
+    ops = [n.op_type for n in onnx.load(str(built)).graph.node]
+    assert "MultiHeadAttention" not in ops and ops.count("Softmax") == layers
+    cos = (got * ref["vectors"]).sum(axis=1)
+    assert cos.min() >= 0.95 and cos.mean() >= 0.985, cos

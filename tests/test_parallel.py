@@ -84,7 +84,7 @@ def test_worker_refuses_a_different_configuration(project):
     executors._INHERITED.clear()
     with pytest.raises(RuntimeError):
         executors._init_worker(ConfigRecipe(None, str(project), "default", ()), config.fingerprint(),
-                              Selection(), False, None)
+                              Selection(), False, None, None)
 
 
 def test_hand_built_config_without_recipe_still_runs(project, monkeypatch):

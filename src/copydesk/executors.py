@@ -8,6 +8,10 @@ never depends on the executor (the model is flake8's ``checker.Manager``, which 
 executor; it then asks the executor's session for the corpus view of the summaries and for the
 placing of corpus findings (:class:`LocalSession` here; Dask's in :mod:`copydesk.distributed`).
 
+A pool's workers share one run-scoped memo store (:func:`copydesk.memo.run_store`), which the
+executor creates before the workers start and removes when they are done: a check that memoises by
+content (the off-topic sentence vectors) computes each value once per run, not once per worker.
+
 Pool workers build the configuration once: a forked worker inherits the parent's; a spawned one
 rebuilds it from the picklable :class:`~copydesk.profiles.ConfigRecipe` (pattern-rule checks hold
 closures, so the configuration itself is never shipped) and checks that its fingerprint matches.
@@ -23,6 +27,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
+from copydesk import memo
 from copydesk.corpus import LocalCorpus
 from copydesk.findings import Problem
 from copydesk.inputs import InputError, InputFile, read
@@ -211,7 +216,9 @@ def _work_packed(item: Item) -> bytes:
     return pickle.dumps(_STATE["job"](item), protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def _init_worker(recipe: Any, fingerprint: str, selection: Selection, verbose: bool, cache_args: Any) -> None:
+def _init_worker(recipe: Any, fingerprint: str, selection: Selection, verbose: bool, cache_args: Any,
+                 store: str | None) -> None:
+    memo.attach(store)  # a forked worker has it already; a spawned one needs it
     config = _INHERITED.get("config")
     if config is None:
         from copydesk.profiles import worker_config
@@ -249,16 +256,18 @@ class PoolExecutor(SerialExecutor):
             prime(Job(job.config, job.selection, job.verbose))
         if warming is not None and pooling:
             warming.join()  # never fork while the engine is being built in another thread
-        done = self._run_pool(job, items, progress) if pooling else None
-        if done is None:
-            with spare_core(job) if warming is not None else contextlib.nullcontext():
-                done = _run_here(job, items, progress)
+        # the workers share the checks' memos (copydesk.memo): content met by one is not redone by another
+        with memo.run_store() if pooling else contextlib.nullcontext() as store:
+            done = self._run_pool(job, items, progress, store) if pooling else None
+            if done is None:
+                with spare_core(job) if warming is not None else contextlib.nullcontext():
+                    done = _run_here(job, items, progress)
         if warming is not None:
             warming.join()
         return done
 
-    def _run_pool(self, job: Job, items: list[Item], progress: Progress) -> list[FileResult] | None:
-        """Results computed by the pool, or None to run in this process instead."""
+    def _run_pool(self, job: Job, items: list[Item], progress: Progress, store: str) -> list[FileResult] | None:
+        """Results computed by the pool (sharing the memo ``store``), or None to run in this process instead."""
         import gc
         from concurrent.futures import ProcessPoolExecutor
         from concurrent.futures.process import BrokenProcessPool
@@ -277,7 +286,7 @@ class PoolExecutor(SerialExecutor):
         try:
             with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker,
                                      initargs=(recipe, config.fingerprint(), job.selection, job.verbose,
-                                               cache_args)) as pool:
+                                               cache_args, store)) as pool:
                 packed = []
                 for (path, _), blob in zip(items, pool.map(_work_packed, items, chunksize=chunk)):
                     packed.append(blob)

