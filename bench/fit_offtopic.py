@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/fit_offtopic.py ../shared/eval/offtopic-dev [--group ose] [--print-models]
     .venv/bin/python bench/fit_offtopic.py ../shared/eval/offtopic-dev --group ose,crafted --semantic \
-        [--vectors /tmp/offtopic-vectors.pkl] [--print-models]
+        [--vectors /tmp/offtopic-vectors.pkl] [--print-models] [--clean DIR,DIR --bootstrap 30]
 
 Needs scikit-learn, which copydesk itself does not: ``pip install -e '.[bench]'``.
 
@@ -13,7 +13,9 @@ model's ``document`` and ``semantic`` combinations). Reports grouped 5-fold cros
 by document; models and thresholds fitted on the training folds), also with each inserted sentence's
 source document hidden from the corpus ("source absent"), and prints the MODELS table for
 ``_corpus.py``. ``--vectors`` keeps the sentence vectors in a file between runs (a refit then takes
-seconds instead of minutes).
+seconds instead of minutes). ``--clean`` measures fit noise: the sentence model's combinations refitted
+on ``--bootstrap`` resamples of the documents, and each refit's false alarms on folders of clean
+articles (linted whole, as ``copydesk check DIR`` does), beside those of the shipped ``MODELS``.
 """
 
 from __future__ import annotations
@@ -202,7 +204,50 @@ def unit_totals(by_doc: dict[str, list[dict]], group: str) -> dict[str, tuple[in
     return {k: (v[0], v[1]) for k, v in out.items()}
 
 
-def semantic_report(folder: str, group: str, print_models: bool) -> None:
+def clean_rows(folder: str) -> tuple[list[dict], bool]:
+    """The candidate sentences of a folder of clean articles as ``judge`` sees them (every row a
+    false alarm if flagged), and whether the folder is large enough for corpus evidence."""
+    opts = {k: v.get("default") for k, v in offtopic.OPTIONS.items()}
+    opts.update(engine="semantic", profile="default")
+    paths = sorted(os.path.join(r, f) for r, _, fs in os.walk(folder) for f in fs if f.endswith((".txt", ".md")))
+    sums = [offtopic.summarise(parse(p, open(p, encoding="utf-8").read()), opts) for p in paths]
+    corpus = len(sums) >= opts["min_documents"]
+    st = _corpus.stats(sums) if corpus else None
+    out = []
+    for i, s in enumerate(sums):
+        if s.distinct < opts["min_sentences"]:
+            continue
+        n_terms, n_novel = s.sizes()
+        recs = [r for j, r in enumerate(s.sentences)
+                if n_terms[j] >= opts["min_terms"] and n_novel[j] and "e_doc" in r.features]
+        extra = _corpus.corpus_features(i, s, st, records=recs) if corpus and recs else [{}] * len(recs)
+        out.extend({**r.features, **cf, "quote": float(r.kind == "quote")} for r, cf in zip(recs, extra))
+    return out, corpus
+
+
+def fit_noise(X: list[dict], y: np.ndarray, g: list[str], cleans: list[str], n: int) -> None:
+    """False alarms on clean folders of ``n`` refits on document bootstraps, beside the shipped MODELS'.
+    One refit can land either side of a clean set's budget by chance: judge a change by the spread."""
+    docs = sorted(set(g))
+    at = {d: [i for i, x in enumerate(g) if x == d] for d in docs}
+    sets = {c: clean_rows(c) for c in cleans}
+    counts: dict[str, list[int]] = {c: [] for c in cleans}
+    for b in range(n):
+        pick = [i for k in np.random.RandomState(b).choice(len(docs), len(docs)) for i in at[docs[k]]]
+        models = semantic_fit([X[i] for i in pick], y[pick])
+        for c, (rows_, corpus) in sets.items():
+            counts[c].append(int(flagged(rows_, models, corpus).sum()))
+    print(f"fit noise: false alarms of {n} refits on document bootstraps (shipped MODELS in brackets):")
+    for c, (rows_, corpus) in sets.items():
+        v = np.array(counts[c])
+        shipped = int(flagged(rows_, _corpus.MODELS, corpus).sum())
+        print(f"  {c}: [{shipped}] mean {v.mean():.1f}, median {np.median(v):.0f}, 10-90% {np.percentile(v, 10):.0f}-"
+              f"{np.percentile(v, 90):.0f}, refits above the shipped {int((v > shipped).sum())}/{n} "
+              f"({len(rows_)} candidate sentences, {'whole folder' if corpus else 'each document alone'})")
+
+
+def semantic_report(folder: str, group: str, print_models: bool, cleans: list[str] = (), bootstrap: int = 30
+                    ) -> None:
     summarised = summaries(folder, "semantic")
     totals = unit_totals(summarised[2], group)
     X, y, g = rows(folder, group, "semantic", False, summarised)
@@ -215,6 +260,8 @@ def semantic_report(folder: str, group: str, print_models: bool) -> None:
                                ("whole folder, source absent", True, Xd)):
         print(f"  {name:28s} CV {semantic_cv(X, y, g, totals, test, corpus)}")
         print(f"  {'':28s} in-sample {_insample(flagged(test, models, corpus), y, g, totals)}")
+    if cleans:
+        fit_noise(X, y, g, list(cleans), bootstrap)
     if print_models:
         print(json.dumps(models, indent=1))
 
@@ -258,6 +305,9 @@ def main() -> None:
     ap.add_argument("--semantic", action="store_true",
                     help="fit the sentence model's combinations (use --group ose,crafted)")
     ap.add_argument("--vectors", help="a file keeping the sentence vectors between runs (pickle; made if missing)")
+    ap.add_argument("--clean", default="", help="with --semantic: folders of clean articles (comma-separated) "
+                    "on which to count each bootstrap refit's false alarms")
+    ap.add_argument("--bootstrap", type=int, default=30, help="refits for --clean (default 30)")
     args = ap.parse_args()
     if args.vectors:
         from copydesk.checks.offtopic import _embed
@@ -267,7 +317,8 @@ def main() -> None:
                 _embed._MEMO.local.update(pickle.load(fh))
         _embed._MEMO.max_items = 10**9
     if args.semantic:
-        semantic_report(args.folder, args.group, args.print_models)
+        semantic_report(args.folder, args.group, args.print_models, [c for c in args.clean.split(",") if c],
+                        args.bootstrap)
     else:
         lexical_report(args.folder, args.group, args.print_models)
     if args.vectors:

@@ -76,6 +76,17 @@ def test_a_store_left_by_a_killed_run_is_swept(tmp_path, monkeypatch):
     assert not left.exists() and live.exists()
 
 
+def test_without_a_writable_temporary_folder_the_run_goes_on_without_a_store(monkeypatch):
+    def refuse(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        raise PermissionError("read-only file system")
+
+    monkeypatch.setattr("tempfile.mkdtemp", refuse)
+    with memo.run_store() as path:
+        assert path is None
+        memo.remember("test", {"k": b"v"})
+        assert memo.recall("test", ["k"]) == {}
+
+
 def test_the_store_is_bounded_and_keeps_the_newest_entries():
     limit = 256 << 10
     with memo.run_store(max_bytes=limit) as path:

@@ -213,6 +213,21 @@ def test_sentence_model_finds_a_foreign_news_sentence_and_says_what_it_is_about(
     assert findings(config, clean, engine="semantic") == []
 
 
+def test_message_names_only_the_cues_that_raised_the_score(monkeypatch):
+    """A cue is evidence only in the direction its fitted weight points (a quote's generic 'you')."""
+    from copydesk.checks.offtopic import _corpus
+
+    weights = _corpus.MODELS["document"]["weights"]
+    f = {"e_z": -2.5, "r_you": 0.9, "r_advice": 1.0}
+    for sign in (1.0, -1.0):
+        for name in ("e_z", "r_you", "r_advice"):
+            monkeypatch.setitem(weights, name, sign * (-1.0 if name == "e_z" else 1.0))
+        said = " ".join(offtopic.evidence(f))
+        for words in ("far from every other sentence", "speaks to the reader", "generic advice"):
+            assert (words in said) == (sign > 0), (sign, words)
+    assert offtopic.evidence({"e_z": 0.0, "r_you": 0.0, "r_advice": 0.0}) == []
+
+
 def test_fast_profile_stays_lexical():
     doc = parse("doc.txt", ARTICLE)
     result = offtopic.scores(doc, options_of(offtopic, engine="auto", profile="fast"))

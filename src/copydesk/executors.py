@@ -266,7 +266,8 @@ class PoolExecutor(SerialExecutor):
             warming.join()
         return done
 
-    def _run_pool(self, job: Job, items: list[Item], progress: Progress, store: str) -> list[FileResult] | None:
+    def _run_pool(self, job: Job, items: list[Item], progress: Progress, store: str | None
+                  ) -> list[FileResult] | None:
         """Results computed by the pool (sharing the memo ``store``), or None to run in this process instead."""
         import gc
         from concurrent.futures import ProcessPoolExecutor

@@ -156,13 +156,18 @@ def remember(namespace: str, items: Mapping[str, bytes]) -> None:
 
 
 @contextlib.contextmanager
-def run_store(max_bytes: int = MAX_BYTES) -> Iterator[str]:
-    """A store for the processes started inside the block (attached here first); yields its path.
+def run_store(max_bytes: int = MAX_BYTES) -> Iterator[str | None]:
+    """A store for the processes started inside the block (attached here first); yields its path,
+    or None when no temporary folder can be made (the run then goes on without one).
 
     The folder and the store are removed on leaving, whatever ended the block."""
     global _STORE
     _sweep()
-    folder = tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-")
+    try:
+        folder = tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-")
+    except OSError:
+        yield None
+        return
     previous = _STORE
     store = Store(os.path.join(folder, "memo.sqlite"), max_bytes)
     _STORE = store

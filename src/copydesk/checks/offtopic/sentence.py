@@ -146,15 +146,24 @@ def _subject(s: Scored) -> list[str]:
 
 
 def evidence(features: dict[str, float]) -> list[str]:
-    """The sentence model's and the register's evidence, in an editor's words."""
+    """The sentence model's and the register's evidence, in an editor's words: only the cues that
+    raised this sentence's score (a fitted weight may point the other way: with the shipped weights
+    a reader-directed 'you' lowers it, since quotations in news speak to a generic 'you')."""
     out = []
-    if features.get("e_z", 0.0) <= -1.5:
+    if features.get("e_z", 0.0) <= -1.5 and _raises(features, "e_z"):
         out.append("in meaning it is far from every other sentence of the article")
-    if features.get("r_you", 0.0) >= 0.5:
+    if features.get("r_you", 0.0) >= 0.5 and _raises(features, "r_you"):
         out.append("it speaks to the reader ('you'), which the article does not")
-    if features.get("r_advice", 0.0) >= 0.8:
+    if features.get("r_advice", 0.0) >= 0.8 and _raises(features, "r_advice"):
         out.append("it gives generic advice or promises a benefit, unlike the article")
     return out
+
+
+def _raises(features: dict[str, float], name: str) -> bool:
+    """Whether feature ``name`` moves the document combination's log-odds up for this sentence."""
+    m = _corpus.MODELS["document"]
+    w, mean = m["weights"].get(name, 0.0), m["mean"].get(name, 0.0)
+    return w * (features.get(name, mean) - mean) > 0
 
 
 PREFILTER = 0.003  # lexical score below which a sentence is not worth a forward pass (dev: 75 of 76 insertions pass)
