@@ -61,8 +61,9 @@ def rows(folder: str, group: str, engine: str, drop: bool, summarised: tuple | N
             continue
         feats = _corpus.corpus_features(i, s, st, drop_holders=drop)
         n_terms, n_novel = s.sizes()
+        min_terms = offtopic.OPTIONS["min_terms"]["default"]
         for j, (r, cf) in enumerate(zip(s.sentences, feats)):
-            if engine == "semantic" and not (n_terms[j] >= 3 and n_novel[j] and "e_doc" in r.features):
+            if engine == "semantic" and not (n_terms[j] >= min_terms and n_novel[j] and "e_doc" in r.features):
                 continue  # what the check judges with the sentence model: the candidates
             best = None
             for u in by_doc[d]:
@@ -217,9 +218,7 @@ def clean_rows(folder: str) -> tuple[list[dict], bool]:
     for i, s in enumerate(sums):
         if s.distinct < opts["min_sentences"]:
             continue
-        n_terms, n_novel = s.sizes()
-        recs = [r for j, r in enumerate(s.sentences)
-                if n_terms[j] >= opts["min_terms"] and n_novel[j] and "e_doc" in r.features]
+        recs = offtopic.candidates(s, opts, semantic=True)
         extra = _corpus.corpus_features(i, s, st, records=recs) if corpus and recs else [{}] * len(recs)
         out.extend({**r.features, **cf, "quote": float(r.kind == "quote")} for r, cf in zip(recs, extra))
     return out, corpus

@@ -227,6 +227,15 @@ def _parts(summary: _corpus.Summary, _: Any) -> _corpus.Lookups:
     return summary.lookups()
 
 
+def candidates(summary: _corpus.Summary, options: dict, semantic: bool) -> list[_corpus.SentenceRecord]:
+    """The sentences the check judges: enough content terms, some new to the document, and with
+    the sentence model, those it embedded (the prefilter's candidates)."""
+    n_terms, n_novel = summary.sizes()
+    judged = summary.records(j for j, (n, m) in enumerate(zip(n_terms, n_novel))
+                             if n >= options["min_terms"] and m)
+    return [r for r in judged if "e_doc" in r.features] if semantic else judged
+
+
 def judge(summary: _corpus.Summary, arg: tuple[int, _corpus.Stats | None, dict]) -> list[tuple[int, int, float, str]]:
     """(start, end, score, message) of the off-topic sentences of one document.
 
@@ -242,11 +251,7 @@ def judge(summary: _corpus.Summary, arg: tuple[int, _corpus.Stats | None, dict])
     model = None
     if st is not None:
         model = "semantic" if summary.vectors is not None and st.centroids is not None else "lexical"
-    n_terms, n_novel = summary.sizes()
-    judged = summary.records(j for j, (n, m) in enumerate(zip(n_terms, n_novel))
-                             if n >= options["min_terms"] and m)
-    if model == "semantic":
-        judged = [r for r in judged if "e_doc" in r.features]  # the candidates the model judged
+    judged = candidates(summary, options, model == "semantic")
     versions = _corpus.siblings(index, st) if model else set()
     extra = (_corpus.corpus_features(index, summary, st, records=judged, versions=versions) if model
              else [{}] * len(judged))
