@@ -128,16 +128,44 @@ DOCUMENT_BUDGET = 3.0  # sentence model, one document: false alarms per 1000 can
 SEMANTIC_BUDGET = 3.0  # sentence model, the corpus combination (it can only raise a score)
 
 
-def semantic_fit(X: list[dict], y: np.ndarray) -> dict[str, dict]:
+def semantic_fit(X: list[dict], y: np.ndarray, extend: tuple[str, ...] = ()) -> dict[str, dict]:
     """The sentence model's two combinations, as MODELS tables: ``document`` (classes balanced: about
     75 insertions against 1,200 candidates; bias at DOCUMENT_BUDGET) and ``semantic``, stacked on it:
     the document log-odds and ``v_margin`` (bias at SEMANTIC_BUDGET). C = 1 for both: of 0.03, 0.1,
-    0.3 and 1 it cross-validated best, each document alone and whole folder."""
+    0.3 and 1 it cross-validated best, each document alone and whole folder. ``extend``: refit only
+    these features of the document combination on top of the shipped one (:func:`extended`)."""
     out = {}
-    A = matrix(X, _corpus.DOCUMENT)
-    out["document"] = table(A, y, _corpus.DOCUMENT, DOCUMENT_BUDGET, C=1.0)
+    if extend:
+        out["document"] = extended(_corpus.MODELS["document"], X, y, extend)
+    else:
+        A = matrix(X, _corpus.DOCUMENT)
+        out["document"] = table(A, y, _corpus.DOCUMENT, DOCUMENT_BUDGET, C=1.0)
     stacked = [{"document": _corpus.logit(x, out["document"]), "v_margin": x.get("v_margin", 0.0)} for x in X]
     out["semantic"] = table(matrix(stacked, _corpus.SEMANTIC), y, _corpus.SEMANTIC, SEMANTIC_BUDGET, C=1.0)
+    return out
+
+
+def extended(shipped: dict, X: list[dict], y: np.ndarray, new: tuple[str, ...]) -> dict:
+    """The document table ``shipped`` without ``new``, extended by ``new``: a logistic regression
+    over its log-odds and the new features, folded back into one table (its weights rescaled, the
+    new weights added, a new bias at DOCUMENT_BUDGET). Three or four parameters instead of
+    fourteen: a full refit moves every weight by its fit noise (see "Fit noise" in docs/offtopic.md),
+    this keeps what was checked and adds only what the new features carry. Running it again on
+    the table it made gives the same table (the log-odds differ by a scale and an offset, which
+    the standardisation takes out)."""
+    base = {"weights": {k: w for k, w in shipped["weights"].items() if k not in new},
+            "mean": shipped["mean"], "scale": shipped["scale"], "bias": shipped["bias"]}
+    cols = ("document", *new)
+    rows_ = [{"document": _corpus.logit(x, base), **{k: x.get(k, shipped["mean"].get(k, 0.0)) for k in new}}
+             for x in X]
+    t = table(matrix(rows_, cols), y, cols, DOCUMENT_BUDGET, C=1.0)
+    a = t["weights"]["document"] / t["scale"]["document"]  # the old log-odds' weight, unstandardised
+    out = {"weights": {k: round(w * a, 4) for k, w in base["weights"].items()},
+           "mean": {k: v for k, v in shipped["mean"].items() if k in base["weights"]},
+           "scale": {k: v for k, v in shipped["scale"].items() if k in base["weights"]},
+           "bias": round(t["bias"] + a * (base["bias"] - t["mean"]["document"]), 4)}
+    for k in new:
+        out["weights"][k], out["mean"][k], out["scale"][k] = t["weights"][k], t["mean"][k], t["scale"][k]
     return out
 
 
@@ -161,7 +189,8 @@ def flagged(X: list[dict], models: dict[str, dict], corpus: bool) -> np.ndarray:
 
 
 def semantic_cv(X: list[dict], y: np.ndarray, g: list[str], totals: dict[str, tuple[int, int]],
-                Xtest: list[dict] | None = None, corpus: bool = True, seeds: int = 3) -> dict[str, tuple]:
+                Xtest: list[dict] | None = None, corpus: bool = True, seeds: int = 3,
+                extend: tuple[str, ...] = ()) -> dict[str, tuple]:
     """Grouped 5-fold cross-validation of the check's decision, in score.py's terms per group:
     P, R, F1 and false alarms per 1000 clean sentences; recall counts the insertions the prefilter
     missed. ``Xtest``: the same rows with other corpus features (the source absent)."""
@@ -175,7 +204,7 @@ def semantic_cv(X: list[dict], y: np.ndarray, g: list[str], totals: dict[str, tu
         pred = np.zeros(len(y), dtype=bool)
         for k in range(5):
             tr = np.flatnonzero(fold != k)
-            models = semantic_fit([X[i] for i in tr], y[tr])
+            models = semantic_fit([X[i] for i in tr], y[tr], extend)
             te = np.flatnonzero(fold == k)
             pred[te] = flagged([Xtest[i] for i in te], models, corpus)
         runs.append({name: prf(pred, y, groups, names, totals) for name, names in _sets(totals).items()})
@@ -224,7 +253,8 @@ def clean_rows(folder: str) -> tuple[list[dict], bool]:
     return out, corpus
 
 
-def fit_noise(X: list[dict], y: np.ndarray, g: list[str], cleans: list[str], n: int) -> None:
+def fit_noise(X: list[dict], y: np.ndarray, g: list[str], cleans: list[str], n: int,
+              extend: tuple[str, ...] = ()) -> None:
     """False alarms on clean folders of ``n`` refits on document bootstraps, beside the shipped MODELS'.
     One refit can land either side of a clean set's budget by chance: judge a change by the spread."""
     docs = sorted(set(g))
@@ -233,7 +263,7 @@ def fit_noise(X: list[dict], y: np.ndarray, g: list[str], cleans: list[str], n: 
     counts: dict[str, list[int]] = {c: [] for c in cleans}
     for b in range(n):
         pick = [i for k in np.random.RandomState(b).choice(len(docs), len(docs)) for i in at[docs[k]]]
-        models = semantic_fit([X[i] for i in pick], y[pick])
+        models = semantic_fit([X[i] for i in pick], y[pick], extend)
         for c, (rows_, corpus) in sets.items():
             counts[c].append(int(flagged(rows_, models, corpus).sum()))
     print(f"fit noise: false alarms of {n} refits on document bootstraps (shipped MODELS in brackets):")
@@ -245,8 +275,8 @@ def fit_noise(X: list[dict], y: np.ndarray, g: list[str], cleans: list[str], n: 
               f"({len(rows_)} candidate sentences, {'whole folder' if corpus else 'each document alone'})")
 
 
-def semantic_report(folder: str, group: str, print_models: bool, cleans: list[str] = (), bootstrap: int = 30
-                    ) -> None:
+def semantic_report(folder: str, group: str, print_models: bool, cleans: list[str] = (), bootstrap: int = 30,
+                    extend: tuple[str, ...] = (), seeds: int = 3) -> None:
     summarised = summaries(folder, "semantic")
     totals = unit_totals(summarised[2], group)
     X, y, g = rows(folder, group, "semantic", False, summarised)
@@ -254,13 +284,13 @@ def semantic_report(folder: str, group: str, print_models: bool, cleans: list[st
     y = np.array(y)
     print(f"sentence model: {len(y)} candidate sentences, {int(y.sum())} of {sum(t[0] for t in totals.values())} "
           f"insertions; cross-validated P, R, F1, false alarms/1000 clean sentences:", file=sys.stderr)
-    models = semantic_fit(X, y)
+    models = semantic_fit(X, y, extend)
     for name, corpus, test in (("each document alone", False, X), ("whole folder", True, X),
                                ("whole folder, source absent", True, Xd)):
-        print(f"  {name:28s} CV {semantic_cv(X, y, g, totals, test, corpus)}")
+        print(f"  {name:28s} CV {semantic_cv(X, y, g, totals, test, corpus, seeds, extend)}")
         print(f"  {'':28s} in-sample {_insample(flagged(test, models, corpus), y, g, totals)}")
     if cleans:
-        fit_noise(X, y, g, list(cleans), bootstrap)
+        fit_noise(X, y, g, list(cleans), bootstrap, extend)
     if print_models:
         print(json.dumps(models, indent=1))
 
@@ -307,6 +337,9 @@ def main() -> None:
     ap.add_argument("--clean", default="", help="with --semantic: folders of clean articles (comma-separated) "
                     "on which to count each bootstrap refit's false alarms")
     ap.add_argument("--bootstrap", type=int, default=30, help="refits for --clean (default 30)")
+    ap.add_argument("--extend", default="", help="with --semantic: refit only these document features "
+                    "(comma-separated) on top of the shipped document combination, e.g. e_gap (how MODELS was made)")
+    ap.add_argument("--seeds", type=int, default=3, help="cross-validation shuffles (default 3)")
     args = ap.parse_args()
     if args.vectors:
         from copydesk.checks.offtopic import _embed
@@ -317,7 +350,7 @@ def main() -> None:
         _embed._MEMO.max_items = 10**9
     if args.semantic:
         semantic_report(args.folder, args.group, args.print_models, [c for c in args.clean.split(",") if c],
-                        args.bootstrap)
+                        args.bootstrap, tuple(f for f in args.extend.split(",") if f), args.seeds)
     else:
         lexical_report(args.folder, args.group, args.print_models)
     if args.vectors:

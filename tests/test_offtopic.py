@@ -218,14 +218,29 @@ def test_message_names_only_the_cues_that_raised_the_score(monkeypatch):
     from copydesk.checks.offtopic import _corpus
 
     weights = _corpus.MODELS["document"]["weights"]
-    f = {"e_z": -2.5, "r_you": 0.9, "r_advice": 1.0}
+    f = {"e_z": -2.5, "r_you": 0.9, "r_advice": 1.0, "e_gap": 0.4}
     for sign in (1.0, -1.0):
-        for name in ("e_z", "r_you", "r_advice"):
+        for name in ("e_z", "r_you", "r_advice", "e_gap"):
             monkeypatch.setitem(weights, name, sign * (-1.0 if name == "e_z" else 1.0))
         said = " ".join(offtopic.evidence(f))
-        for words in ("far from every other sentence", "speaks to the reader", "generic advice"):
+        for words in ("far from every other sentence", "speaks to the reader", "generic advice",
+                      "either side of it follow on"):
             assert (words in said) == (sign > 0), (sign, words)
-    assert offtopic.evidence({"e_z": 0.0, "r_you": 0.0, "r_advice": 0.0}) == []
+    assert offtopic.evidence({"e_z": 0.0, "r_you": 0.0, "r_advice": 0.0, "e_gap": 0.0}) == []
+
+
+def test_a_pasted_sentence_interrupts_a_passage_that_reads_on_without_it():
+    """``e_gap``: its neighbours are nearer each other than to it; the article's ends have none."""
+    foreign = ("The striker signed a three-year contract with the club on Friday after passing his medical "
+               "in Madrid.")
+    text = ARTICLE.replace(INSERTED, foreign)
+    doc = parse("doc.txt", text)
+    result = offtopic.scores(doc, options_of(offtopic, engine="semantic", min_sentences=8, min_terms=1))
+    judged = [s for s in result.sentences if "e_doc" in s.features]
+    gaps = {doc.prose[s.unit.start:s.unit.end]: s.features.get("e_gap") for s in judged}
+    assert gaps[foreign] > 0.15 and gaps[foreign] == max(g for g in gaps.values() if g is not None)
+    ends = {doc.prose[s.unit.start:s.unit.end] for s in (result.sentences[0], result.sentences[-1])}
+    assert all(gaps.get(t) is None for t in ends)
 
 
 def test_fast_profile_stays_lexical():

@@ -33,8 +33,9 @@ from copydesk.document import Document
 
 # Logistic weights over the standardised features, fitted on the dev half with bench/fit_offtopic.py
 # (grouped 5-fold cross-validation there); the bias is shifted so that 0.5 is the precision-first
-# threshold: about 3 false alarms per 1000 clean sentences (lexical), 3 and 4 per 1000 candidate
-# sentences (document, semantic: fitted on the ose and crafted groups, features as at run time).
+# threshold: about 3 false alarms per 1000 clean sentences (lexical), 3 per 1000 candidate sentences
+# (document, semantic: fitted on the ose and crafted groups, features as at run time; the document
+# combination of 2026-12-07 14:22 extended by ``e_gap``: ``fit_offtopic.py --extend e_gap``).
 MODELS: dict[str, dict[str, Any]] = {
     "lexical": {
         "weights": {"ratio": 0.4006, "rel": 0.3239, "link": -1.0124, "neigh": -0.185, "sec": -0.8957,
@@ -52,22 +53,22 @@ MODELS: dict[str, dict[str, Any]] = {
         "bias": -9.409,
     },
     "document": {
-        "weights": {"ratio": 1.7608, "rel": 0.4721, "link": 0.3793, "neigh": -0.5509, "phrase": 0.023,
-            "bridge": 0.5399, "e_doc": 0.0863, "e_rel": 0.1596, "e_z": -1.4011, "e_top3": -1.167,
-            "e_neigh": -0.8277, "r_you": -0.1454, "r_advice": 0.341},
+        "weights": {"ratio": 1.6171, "rel": 0.4336, "link": 0.3483, "neigh": -0.5059, "phrase": 0.0211,
+            "bridge": 0.4958, "e_doc": 0.0793, "e_rel": 0.1466, "e_z": -1.2867, "e_top3": -1.0717,
+            "e_neigh": -0.7601, "r_you": -0.1335, "r_advice": 0.3132, "e_gap": 0.2811},
         "mean": {"ratio": 0.70919, "rel": 0.13744, "link": 0.91207, "neigh": 0.25528, "phrase": 1.28188,
             "bridge": 0.00358, "e_doc": 0.38384, "e_rel": -0.08521, "e_z": -0.46532, "e_top3": 0.40023,
-            "e_neigh": 0.31593, "r_you": 0.01027, "r_advice": 0.01306},
+            "e_neigh": 0.31593, "r_you": 0.01027, "r_advice": 0.01306, "e_gap": 0.00364},
         "scale": {"ratio": 0.13024, "rel": 0.13344, "link": 0.622, "neigh": 0.40141, "phrase": 1.04206,
             "bridge": 0.04908, "e_doc": 0.1469, "e_rel": 0.15185, "e_z": 1.01857, "e_top3": 0.11168,
-            "e_neigh": 0.1335, "r_you": 0.23552, "r_advice": 0.18666},
-        "bias": -7.6075,
+            "e_neigh": 0.1335, "r_you": 0.23552, "r_advice": 0.18666, "e_gap": 0.15987},
+        "bias": -7.2802,
     },
     "semantic": {
-        "weights": {"document": 3.2529, "v_margin": 1.7104},
-        "mean": {"document": -7.60746, "v_margin": 0.00931},
-        "scale": {"document": 4.21367, "v_margin": 0.15884},
-        "bias": -8.1513,
+        "weights": {"document": 3.2519, "v_margin": 1.7355},
+        "mean": {"document": -7.28612, "v_margin": 0.00875},
+        "scale": {"document": 4.00451, "v_margin": 0.15993},
+        "bias": -8.3528,
     },
 }
 # model inputs. lexical (fast profile): the document-only lexical features, then the corpus ones.
@@ -77,13 +78,13 @@ MODELS: dict[str, dict[str, Any]] = {
 # its own, never whether it shares names with it.
 LEXICAL = tuple(DOCUMENT_WEIGHTS) + ("x_best", "x_margin", "x_share", "x_terms", "t_own", "t_best", "t_margin")
 DOCUMENT = ("ratio", "rel", "link", "neigh", "phrase", "bridge", "e_doc", "e_rel", "e_z", "e_top3", "e_neigh",
-            "r_you", "r_advice")
+            "r_you", "r_advice", "e_gap")
 SEMANTIC = ("document", "v_margin")  # ``document``: the document combination's log-odds (see :func:`raised`)
 
 
 # The document-only features a sentence record may carry: the lexical ones, then the sentence model's.
 FEATURES = ("novel", "link", "neigh", "sec", "phrase", "nterms", "ratio", "bare", "glink", "llink", "bridge",
-            "rel", "q75", "e_doc", "e_top3", "e_neigh", "e_rel", "e_z", "r_you", "r_advice")
+            "rel", "q75", "e_doc", "e_top3", "e_neigh", "e_rel", "e_z", "r_you", "r_advice", "e_gap")
 _COLUMN = {k: n for n, k in enumerate(FEATURES)}
 
 

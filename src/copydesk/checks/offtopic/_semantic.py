@@ -2,8 +2,9 @@
 
 Per distinct sentence: cosine with the centroid of the article's other sentences (``e_doc``),
 that cosine against the article's own spread (``e_rel``: minus the median; ``e_z``: in standard
-deviations), with its three nearest sentences (``e_top3``) and its neighbours (``e_neigh``); and
-the register cues of ``_register`` relative to the article.
+deviations), with its three nearest sentences (``e_top3``) and its neighbours (``e_neigh``); how much
+closer its two neighbours are to each other than to it (``e_gap``: a pasted sentence interrupts a
+passage that reads on without it); and the register cues of ``_register`` relative to the article.
 
 Cost is bounded: the article is represented by at most ``CONTEXT`` evenly spaced sentences
 (its centroid and spread), and beyond that sample only candidate sentences (a lexical prefilter:
@@ -71,6 +72,8 @@ def add_features(document: Document, result: DocumentScores, candidate: list[boo
         nb = [float(S[i] @ S[j]) for j in (i - 1, i + 1) if 0 <= j < n]
         f = {"e_doc": e_doc[i], "e_rel": e_doc[i] - med, "e_z": (e_doc[i] - mean) / sd,
              "e_top3": float(np.sort(others)[-3:].mean()), "e_neigh": max(nb) if nb else e_doc[i]}
+        if len(nb) == 2:  # the first and last sentences have no passage around them: no e_gap
+            f["e_gap"] = float(S[i - 1] @ S[i + 1]) - (nb[0] + nb[1]) / 2
         ss[i].features.update({k2: float(v) for k2, v in f.items()})
         ss[i].features.update(register[i])
     return {ss[i].unit.text_key: S[i] for i in rows}

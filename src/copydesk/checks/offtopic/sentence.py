@@ -152,6 +152,8 @@ def evidence(features: dict[str, float]) -> list[str]:
     out = []
     if features.get("e_z", 0.0) <= -1.5 and _raises(features, "e_z"):
         out.append("in meaning it is far from every other sentence of the article")
+    if features.get("e_gap", 0.0) >= 0.2 and _raises(features, "e_gap"):
+        out.append("the sentences either side of it follow on from each other, not from it")
     if features.get("r_you", 0.0) >= 0.5 and _raises(features, "r_you"):
         out.append("it speaks to the reader ('you'), which the article does not")
     if features.get("r_advice", 0.0) >= 0.8 and _raises(features, "r_advice"):
