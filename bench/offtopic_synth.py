@@ -45,14 +45,15 @@ def build(out: Path, seed: int, level: str) -> int:
     articles = sorted({m.group(1) for f in os.listdir(SOURCE) if (m := re.match(r"(t\d+)-\w+\.txt$", f))})
     hosts = [a for a in articles if int(a[1:]) % 2]
     texts = {a: (SOURCE / f"{a}-{level if a in hosts else 'adv'}.txt").read_text(encoding="utf-8") for a in articles}
-    sentences = {a: [t[s.start:s.end] for s in parse(f"{a}.txt", t).sentences] for a, t in texts.items()}
+    docs = {a: parse(f"{a}.txt", t) for a, t in texts.items()}
+    sentences = {a: [texts[a][s.start:s.end] for s in d.sentences] for a, d in docs.items()}
     units: list[dict] = []
     for a in hosts:
         while True:  # a sentence of another article
             pasted = rng.choice(sentences[rng.choice([b for b in articles if b != a])]).strip()
             if 8 <= len(pasted.split()) <= 40 and "\n" not in pasted:
                 break
-        doc = parse(f"{a}.txt", texts[a])
+        doc = docs[a]
         body = [s for s in doc.sentences if doc.blocks[s.block].kind == "paragraph"][2:]
         after = rng.choice(body).end
         text = f"{texts[a][:after]} {pasted}{texts[a][after:]}"
